@@ -125,6 +125,10 @@ class Names:
     def template(self, kind: str) -> str:
         return f"{self.namespace}-{_kind(kind)}"
 
+    def component_template(self, kind: str, version: int, part: str) -> str:
+        """A building block of one template version: ``faultline-articles-v1@mappings``, ``...@settings``."""
+        return f"{self.index_prefix(kind, version)}@{part}"
+
     def index_prefix(self, kind: str, version: int) -> str:
         return f"{self.namespace}-{_kind(kind)}-v{version}"
 

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
 
     namespace: str = DEFAULT_NAMESPACE
     home: Path = Field(default_factory=default_home)
+    dist_dir: Path | None = None  # cached Kafka/Elasticsearch downloads; default: $FAULTLINE_HOME/dist
 
     # Kafka
     kafka_bootstrap: str = DEFAULT_KAFKA_BOOTSTRAP

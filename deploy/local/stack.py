@@ -47,6 +47,14 @@ POM = Path(__file__).with_name("pom.xml")
 LOOPBACK = "127.0.0.1"
 
 
+def dist_root(settings: Settings) -> Path:
+    """Where downloaded distributions are cached: ``FAULTLINE_DIST_DIR``, default ``$FAULTLINE_HOME/dist``.
+
+    A second stack (e.g. a test that kills its own broker) shares the first one's downloads this way.
+    """
+    return settings.dist_dir or settings.home / "dist"
+
+
 class StackError(ServiceError):
     """The local stack cannot be fetched, started or stopped; the message says what to do."""
 
@@ -207,7 +215,7 @@ class KafkaService(Service):
         host, port = _local_endpoint(settings.bootstrap_servers[0], default_port=9092)
         super().__init__("kafka", settings.home / "kafka", host, port, extra_ports=[port + 1])
         self.settings = settings
-        self.dist = settings.home / "dist" / f"kafka-{KAFKA_VERSION}"
+        self.dist = dist_root(settings) / f"kafka-{KAFKA_VERSION}"
         self.controller_port = port + 1
 
     @property
@@ -314,9 +322,10 @@ class ElasticsearchService(Service):
     def __init__(self, settings: Settings):
         parsed = urlparse(settings.es_url)
         host, port = _local_endpoint(f"{parsed.hostname}:{parsed.port or 9200}", default_port=9200)
-        super().__init__("elasticsearch", settings.home / "elasticsearch", host, port, extra_ports=[9300])
+        super().__init__("elasticsearch", settings.home / "elasticsearch", host, port, extra_ports=[port + 100])
+        self.transport_port = port + 100  # 9300 beside 9200
         self.settings = settings
-        self.dist = settings.home / "dist" / f"elasticsearch-{ES_VERSION}"
+        self.dist = dist_root(settings) / f"elasticsearch-{ES_VERSION}"
 
     def fetched(self) -> bool:
         return (self.dist / "bin" / "elasticsearch").exists() and (self.dist / ".complete").exists()
@@ -325,7 +334,7 @@ class ElasticsearchService(Service):
         if self.fetched():
             return
         mvn = check_maven()
-        downloads = self.settings.home / "dist" / "downloads"
+        downloads = self.dist.parent / "downloads"
         downloads.mkdir(parents=True, exist_ok=True)
         log.info("fetching Elasticsearch %s (integ-test zip) from Maven Central (once)", ES_VERSION)
         _run([mvn, "-B", "-q", "dependency:copy", f"-Dartifact={ES_ARTIFACT}",
@@ -366,7 +375,7 @@ class ElasticsearchService(Service):
             "node.name: faultline-local-1",
             f"network.host: {LOOPBACK}",
             f"http.port: {self.port}",
-            "transport.port: 9300",
+            f"transport.port: {self.transport_port}",
             "discovery.type: single-node",
             f"path.data: {self.home / 'data'}",
             f"path.logs: {self.home / 'logs'}",
