@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # Feeds
     feeds_allow_private: bool = False
 
+    # Prometheus metrics: each long-running service serves /metrics on this port (0 = off)
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+
     # Logging
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     json_logs: bool = False
