@@ -491,15 +491,17 @@ class LocalStack:
         self.elasticsearch = ElasticsearchService(settings)
         self.services: list[Service] = [self.kafka, self.elasticsearch]
 
-    def up(self, timeout: float = 240.0) -> dict:
+    def up(self, timeout: float = 240.0, only: list[str] | None = None) -> dict:
+        """Start (fetching once) and wait until healthy; ``only`` names a subset ("kafka", "elasticsearch")."""
         check_java()
+        services = [s for s in self.services if only is None or s.name in only]
         started = {}
-        for svc in self.services:
+        for svc in services:
             t0 = time.monotonic()
             started[svc.name] = svc.start()
             log.info("%s: %s in %.1fs", svc.name, "started" if started[svc.name] else "already running",
                      time.monotonic() - t0)
-        for svc in self.services:
+        for svc in services:
             self.wait_healthy(svc, timeout)
         return self.status()
 

@@ -9,6 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from faultline.errors import DataError
+
+
+class DocumentRejected(DataError):
+    """Elasticsearch refused a document (mapping or parsing error); it goes to the dead-letter topic."""
+
 
 class Outcome(enum.Enum):
     OK = "ok"  # indexed (created or updated)

@@ -1,0 +1,148 @@
+"""Near-duplicate detection: copies of one wire story, republished by many outlets, share a ``story_id``.
+
+A text (title + body) is reduced to a bottom-k MinHash sketch over word shingles: the ``sketch_size``
+smallest 32-bit hashes of its shingles. Two sketches estimate the Jaccard similarity of their shingle
+sets; a new article joins the most similar known story at or above ``min_similarity``, else founds a
+new one. Candidates are found through the ``lsh_keys`` smallest hashes (two copies of one story share
+most of them).
+
+The index lives in a key-value store the caller provides (a dict in tests, a changelog-backed table in
+the processors). Values are plain JSON-able lists and dicts, and are always replaced, never mutated in
+place. Keys::
+
+    k:<hash>        story ids whose sketch holds <hash> among its smallest (the lookup keys)
+    s:<story_id>    [first published (epoch seconds), sketch, articles]
+    a:<article_id>  story id (a replayed article keeps its story)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import re
+import unicodedata
+import zlib
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from faultline.alerting.config import StorySettings
+
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+_MASK32 = 0xFFFFFFFF
+
+
+def _mix32(h: int) -> int:
+    """Murmur3's finaliser: spreads crc32's linear structure over all bits (min-wise selection needs it)."""
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & _MASK32
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & _MASK32
+    return h ^ (h >> 16)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words with diacritics removed: copies differing only in accents or case agree."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return _WORD_RE.findall("".join(c for c in folded if not unicodedata.combining(c)))
+
+
+def sketch(text: str, settings: StorySettings) -> tuple[int, ...]:
+    """The bottom-k sketch of ``text``: its smallest shingle hashes, ascending (empty for no words)."""
+    tokens = words(text)
+    n = settings.shingle_words
+    if len(tokens) < n:
+        shingles = {" ".join(tokens)} if tokens else set()
+    else:
+        shingles = {" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+    hashes = {_mix32(zlib.crc32(s.encode("utf-8"))) for s in shingles}
+    return tuple(heapq.nsmallest(settings.sketch_size, hashes))
+
+
+def similarity(a: tuple[int, ...] | list[int], b: tuple[int, ...] | list[int], k: int) -> float:
+    """Estimated Jaccard similarity of the shingle sets behind two bottom-k sketches."""
+    if not a or not b:
+        return 0.0
+    set_a, set_b = set(a), set(b)
+    union_bottom = heapq.nsmallest(k, set_a | set_b)
+    shared = sum(1 for h in union_bottom if h in set_a and h in set_b)
+    return shared / len(union_bottom)
+
+
+def story_text(title: str, body: str) -> str:
+    return f"{title}\n{body}"
+
+
+def new_story_id(article_id: str) -> str:
+    return "st-" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    story_id: str
+    new: bool  # this article founded the story
+    similarity: float  # to the story's first article (1.0 for a founder)
+    articles: int  # articles in the story so far, this one included
+
+
+class StoryIndex:
+    """Assigns story ids over a key-value ``store``; deterministic for a given order of arrivals."""
+
+    def __init__(self, store: MutableMapping[str, Any], settings: StorySettings) -> None:
+        self.store = store
+        self.settings = settings
+
+    def assign(self, article_id: str, title: str, body: str, published: datetime) -> Assignment:
+        return self.assign_sketch(article_id, sketch(story_text(title, body), self.settings), published)
+
+    def assign_sketch(self, article_id: str, sk: tuple[int, ...], published: datetime) -> Assignment:
+        known = self.store.get(f"a:{article_id}")
+        if known is not None:
+            story = self.store.get(f"s:{known}")
+            return Assignment(known, new=False, similarity=1.0, articles=story[2] if story else 1)
+        when = published.timestamp()
+        match = self._best_match(sk, when)
+        if match is None:
+            story_id = new_story_id(article_id)
+            self.store[f"s:{story_id}"] = [when, list(sk), 1]
+            if self._matchable(sk):
+                self._index(story_id, sk, when)
+            self.store[f"a:{article_id}"] = story_id
+            return Assignment(story_id, new=True, similarity=1.0, articles=1)
+        story_id, score = match
+        first, story_sketch, count = self.store[f"s:{story_id}"]
+        self.store[f"s:{story_id}"] = [first, story_sketch, count + 1]
+        self.store[f"a:{article_id}"] = story_id
+        return Assignment(story_id, new=False, similarity=score, articles=count + 1)
+
+    def _best_match(self, sk: tuple[int, ...], when: float) -> tuple[str, float] | None:
+        if not self._matchable(sk):
+            return None
+        horizon = self.settings.horizon.total_seconds()
+        candidates: set[str] = set()
+        for h in sk[: self.settings.lsh_keys]:
+            candidates.update(self.store.get(f"k:{h}") or ())
+        best: tuple[str, float] | None = None
+        for story_id in sorted(candidates):
+            story = self.store.get(f"s:{story_id}")
+            if story is None or abs(when - story[0]) > horizon:
+                continue
+            score = similarity(sk, story[1], self.settings.sketch_size)
+            if score >= self.settings.min_similarity and (best is None or score > best[1]):
+                best = (story_id, score)
+        return best
+
+    def _matchable(self, sk: tuple[int, ...]) -> bool:
+        return len(sk) >= min(self.settings.min_shingles, self.settings.sketch_size)
+
+    def _index(self, story_id: str, sk: tuple[int, ...], when: float) -> None:
+        """Add the story under its lookup keys, dropping stories past the horizon from those keys."""
+        horizon = self.settings.horizon.total_seconds()
+        for h in sk[: self.settings.lsh_keys]:
+            key = f"k:{h}"
+            kept = [
+                sid for sid in (self.store.get(key) or ())
+                if (s := self.store.get(f"s:{sid}")) is not None and abs(when - s[0]) <= horizon
+            ]
+            self.store[key] = [*kept, story_id]
