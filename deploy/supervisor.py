@@ -32,13 +32,15 @@ class ChildSpec:
 
 class Supervisor:
     def __init__(self, specs: list[ChildSpec], log_dir: Path, policy: RestartPolicy | None = None,
-                 base_env: dict[str, str] | None = None, clock=time.monotonic):
+                 base_env: dict[str, str] | None = None, clock=time.monotonic,
+                 command: list[str] | None = None):
         self.specs = {s.name: s for s in specs}
         self.order = [s.name for s in specs]
         self.log_dir = log_dir
         self.policy = policy or RestartPolicy()
         self.base_env = dict(base_env if base_env is not None else os.environ)
         self.clock = clock
+        self.command = command or [sys.executable, "-m", "faultline.cli.main"]
         self.states = {s.name: ChildState(s.name) for s in specs}
         self.procs: dict[str, subprocess.Popen] = {}
         self.events: list[str] = []  # human-readable happenings, for the live view
@@ -56,7 +58,7 @@ class Supervisor:
         env = {**self.base_env, **spec.env}
         logf = open(self.log_file(name), "ab")  # noqa: SIM115 - handed to the child
         proc = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "faultline.cli.main", *spec.args], env=env, stdout=logf,
+            [*self.command, *spec.args], env=env, stdout=logf,
             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
         )
         logf.close()

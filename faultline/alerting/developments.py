@@ -15,7 +15,7 @@ here return new state and never mutate what they were given.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -109,22 +109,32 @@ class Growth:
     fields: dict[str, Any] = field(default_factory=dict)  # rule, rule_kind, dyad, story_id, versions
 
 
+Finish = Callable[[Alert], Alert]
+
+
 def advance(dev: Development | None, growth: Growth, *, rule_id: str, subject: str, window: timedelta,
             suppress: timedelta, now: datetime, max_evidence: int, revise_factor: float | None = None,
-            seq: int | None = None) -> tuple[Development | None, Alert | None]:
-    """Fold ``growth`` into ``dev``; returns the new state (None: unchanged) and the alert to emit, if any."""
+            seq: int | None = None, finish: Finish | None = None) -> tuple[Development | None, Alert | None]:
+    """Fold ``growth`` into ``dev``; returns the new state (None: unchanged) and the alert to emit, if any.
+
+    ``finish`` sees the merged alert before it is compared with the last emitted one: rules use it to
+    raise the band (escalations over dead, injured, sources) and to retitle it from the merged figures.
+    """
     if dev is not None and dev.already_applied(seq, growth.event_ids):
         return None, None
+    finish = finish or (lambda alert: alert)
     if dev is None or not dev.continues(growth.when, window, suppress):
-        return _open(growth, rule_id=rule_id, subject=subject, now=now, max_evidence=max_evidence, seq=seq)
-    return _grow(dev, growth, now=now, max_evidence=max_evidence, revise_factor=revise_factor, seq=seq)
+        return _open(growth, rule_id=rule_id, subject=subject, now=now, max_evidence=max_evidence, seq=seq,
+                     finish=finish)
+    return _grow(dev, growth, now=now, max_evidence=max_evidence, revise_factor=revise_factor, seq=seq,
+                 finish=finish)
 
 
 def _open(growth: Growth, *, rule_id: str, subject: str, now: datetime, max_evidence: int,
-          seq: int | None) -> tuple[Development, Alert]:
+          seq: int | None, finish: Finish) -> tuple[Development, Alert]:
     start = window_start_for(growth.when)
     outlets = _unique(growth.outlets)
-    alert = Alert(
+    alert = finish(Alert(
         alert_id=alert_id(rule_id, subject, start),
         revision=1,
         created=now,
@@ -139,7 +149,7 @@ def _open(growth: Growth, *, rule_id: str, subject: str, now: datetime, max_evid
         injured=growth.injured,
         evidence=list(_unique_evidence(growth.evidence))[-max_evidence:] if max_evidence else [],
         **growth.fields,
-    )
+    ))
     dev = Development(alert=alert, subject=subject, window_start=start, last_time=growth.when,
                       event_ids=tuple(growth.event_ids)[-MAX_EVENT_IDS:], outlets=outlets,
                       measure=growth.measure, seq=seq)
@@ -147,38 +157,38 @@ def _open(growth: Growth, *, rule_id: str, subject: str, now: datetime, max_evid
 
 
 def _grow(dev: Development, growth: Growth, *, now: datetime, max_evidence: int,
-          revise_factor: float | None, seq: int | None) -> tuple[Development, Alert | None]:
+          revise_factor: float | None, seq: int | None, finish: Finish) -> tuple[Development, Alert | None]:
     old = dev.alert
     outlets = _unique((*dev.outlets, *growth.outlets))
-    sources = growth.sources if growth.sources is not None else max(len(outlets), 1)
-    dead = _max(old.dead, growth.dead)
-    injured = _max(old.injured, growth.injured)
-    types = _unique((*old.event_types, *growth.event_types))
     severity = growth.severity if band_rank(growth.severity) > band_rank(old.severity) else old.severity
-    grown = (
-        sources > old.sources
-        or (dead or 0) > (old.dead or 0)
-        or (injured or 0) > (old.injured or 0)
-        or len(types) > len(old.event_types)
-        or band_rank(severity) > band_rank(old.severity)
-    )
-    if revise_factor is not None:  # spikes: a count must grow by the factor, or the band rise
-        grown = band_rank(severity) > band_rank(old.severity) or growth.measure >= dev.measure * revise_factor
-    merged = old.model_copy(update={
+    merged = finish(old.model_copy(update={
         "severity": severity,
-        "title": growth.title if grown else old.title,
+        "title": growth.title,
         "actors": list(_unique_refs((*old.actors, *growth.actors))),
         "places": list(_unique_refs((*old.places, *growth.places))),
-        "event_types": list(types),
-        "sources": sources,
-        "dead": dead,
-        "injured": injured,
+        "event_types": list(_unique((*old.event_types, *growth.event_types))),
+        "sources": growth.sources if growth.sources is not None else max(len(outlets), 1),
+        "dead": _max(old.dead, growth.dead),
+        "injured": _max(old.injured, growth.injured),
         "evidence": list(_unique_evidence((*old.evidence, *growth.evidence)))[-max_evidence:]
         if max_evidence else [],
-    })
+    }))
+    raised = band_rank(merged.severity) > band_rank(old.severity)
+    if revise_factor is not None:  # spikes: the count must grow by the factor, or the band rise
+        grown = raised or growth.measure >= dev.measure * revise_factor
+    else:
+        grown = (
+            raised
+            or merged.sources > old.sources
+            or (merged.dead or 0) > (old.dead or 0)
+            or (merged.injured or 0) > (old.injured or 0)
+            or len(merged.event_types) > len(old.event_types)
+        )
     if grown:
         merged = merged.model_copy(update={"revision": old.revision + 1, "updated": now,
                                            "versions": growth.fields.get("versions", old.versions)})
+    else:
+        merged = merged.model_copy(update={"title": old.title, "severity": old.severity})
     new_dev = replace(
         dev,
         alert=merged,

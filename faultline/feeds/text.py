@@ -28,7 +28,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u061c\u202a\u202b\u202c\
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES_RE = re.compile(r"[^\S\n]+")  # whitespace except newlines (includes NBSP and other spaces)
 _BLANKS_RE = re.compile(r"\n{3,}")
-_LOOKS_LIKE_HTML_RE = re.compile(r"<(?:/?(?:p|br|div|span|a|b|i|em|strong|img|ul|li|h[1-6])\b[^<>]*|!--)>?",
+_LOOKS_LIKE_HTML_RE = re.compile(r"<(?:/?(?:p|br|div|span|a|b|i|em|strong|img|ul|li|h[1-6])\b[^<>]*>|!--)",
                                  re.IGNORECASE)
 
 
@@ -46,8 +46,6 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
         elif tag in BLOCK_TAGS:
             self.parts.append("\n\n")
-        elif tag in ("td", "th"):
-            self.parts.append(" ")
 
     def handle_startendtag(self, tag: str, attrs: list) -> None:
         if tag == "br":
