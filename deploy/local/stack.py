@@ -163,6 +163,26 @@ class Service:
                     f"(find it with: ss -ltnp 'sport = :{port}'); stop it or point Faultline elsewhere"
                 )
 
+    def already_serving(self) -> bool:
+        """True when this service already runs: ours (PID file) or a healthy one on the same port.
+
+        Anything else on the port is an error that names the port.
+        """
+        self.clear_stale_pid()
+        if self.pid() is not None:
+            return True
+        if port_open(LOOPBACK, self.port):
+            try:
+                self.health()  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - not ours and not healthy: refuse below
+                pass
+            else:
+                log.info("%s: a healthy %s already serves %s:%d (not started from %s); using it",
+                         self.name, self.name, self.host, self.port, self.home)
+                return True
+        self.check_ports_free()
+        return False
+
     def spawn(self, argv: list[str], env: dict[str, str], cwd: Path, user: str | None = None) -> int:
         self.home.mkdir(parents=True, exist_ok=True)
         logf = open(self.log_file, "ab")  # noqa: SIM115 - handed to the child
@@ -288,10 +308,8 @@ class KafkaService(Service):
 
     def start(self) -> bool:
         """Start Kafka unless it runs; True when this call started it."""
-        self.clear_stale_pid()
-        if self.pid() is not None:
+        if self.already_serving():
             return False
-        self.check_ports_free()
         self.fetch()
         props, log4j = self.configure()
         if not (self.home / "data" / "meta.properties").exists():
@@ -392,10 +410,8 @@ class ElasticsearchService(Service):
         return conf
 
     def start(self) -> bool:
-        self.clear_stale_pid()
-        if self.pid() is not None:
+        if self.already_serving():
             return False
-        self.check_ports_free()
         self.fetch()
         conf = self.configure()
         env = dict(os.environ)
@@ -509,7 +525,7 @@ class LocalStack:
         deadline = time.monotonic() + timeout
         last: Exception | None = None
         while time.monotonic() < deadline:
-            if svc.pid() is None:
+            if svc.pid() is None and not port_open(svc.host, svc.port):
                 raise StackError(f"{svc.name} exited during start-up; see {svc.log_file}:\n{svc.log_tail(25)}")
             try:
                 return svc.health()  # type: ignore[attr-defined]
