@@ -320,6 +320,11 @@ class KafkaService(Service):
         self.spawn(self._java("kafka.Kafka", str(props), log4j=log4j), env, cwd=self.home)
         return True
 
+    def reported_version(self) -> str | None:
+        """The version the broker logged at start-up ("Kafka version: 3.9.2"), if this stack started it."""
+        found = re.findall(r"Kafka version: ([0-9][\w.-]*)", self.log_tail(100_000))
+        return found[-1] if found else None
+
     def health(self, timeout: float = 5.0) -> dict:
         """Ask the broker for metadata with a real client (kafka-python)."""
         if not port_open(self.host, self.port):
@@ -331,7 +336,7 @@ class KafkaService(Service):
         try:
             cluster = client.describe_cluster()
             return {"brokers": len(cluster.get("brokers", [])), "cluster_id": cluster.get("cluster_id"),
-                    "version": KAFKA_VERSION}
+                    "version": self.reported_version()}
         finally:
             client.close()
 
@@ -542,10 +547,11 @@ class LocalStack:
         for svc in self.services:
             svc.clear_stale_pid()
             pid = svc.pid()
-            entry: dict = {"running": pid is not None, "pid": pid, "log": str(svc.log_file),
+            serving = pid is not None or port_open(svc.host, svc.port)
+            entry: dict = {"running": serving, "managed": pid is not None, "pid": pid, "log": str(svc.log_file),
                            "endpoint": (f"{svc.host}:{svc.port}" if svc.name == "kafka"
                                         else f"http://{svc.host}:{svc.port}"), "healthy": False}
-            if pid is not None:
+            if serving:
                 try:
                     entry.update(svc.health())  # type: ignore[attr-defined]
                     entry["healthy"] = True

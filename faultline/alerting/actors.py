@@ -85,6 +85,11 @@ class ActorView:
                     return acronym
         return ref.name or (entry.name if entry else "") or (ref.id or "unknown actor")
 
+    def country_name(self, iso3: str) -> str:
+        """The state's name for an ISO 3166-1 alpha-3 code (the code itself without a catalogue entry)."""
+        state = self.catalog.state_of(iso3) if self.catalog is not None else None
+        return state.name if state is not None else iso3
+
     def countries(self, ref: ActorRef) -> frozenset[str]:
         if ref.country:
             return frozenset({ref.country})

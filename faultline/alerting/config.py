@@ -142,6 +142,7 @@ class TitleSettings(_Model):
 class AlertRules(_Model):
     version: str = Field(min_length=1)
     exclude: frozenset[Literal["negated", "hypothetical", "historical", "not_breaking"]] = frozenset(EXCLUDABLE)
+    evidence_per_alert: int = Field(default=20, ge=1, le=200)
     stories: StorySettings = StorySettings()
     titles: TitleSettings = TitleSettings()
     event_rules: tuple[EventRule, ...] = ()

@@ -132,7 +132,7 @@ class EventAlerting:
             dev, alert = advance(
                 Development.from_dict(lookup(key)), self._growth(rule, event),
                 rule_id=rule.id, subject=subject, window=rule.window, suppress=rule.suppress, now=now,
-                max_evidence=20, seq=seq, finish=self._finisher(rule, event),
+                max_evidence=self.rules.evidence_per_alert, seq=seq, finish=self._finisher(rule, event),
             )
             if dev is not None or alert is not None:
                 steps.append(Step(key, dev.to_dict() if dev else None, alert))
