@@ -57,6 +57,7 @@ class Settings(BaseSettings):
 
     # Prometheus metrics: each long-running service serves /metrics on this port (0 = off)
     metrics_port: int = Field(default=0, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"  # 0.0.0.0 in containers, so Prometheus can scrape
 
     # Logging
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -4,8 +4,9 @@ One loop: collect a batch (by count, bytes or age), decode and build the documen
 bulk-index them until Elasticsearch acknowledged every one, publish what it refused (and what could not be
 decoded) to the dead-letter topic, and only then commit the batch's offsets. A crash anywhere before the
 commit replays the batch, and replays overwrite (``_id`` = the record's id). While Elasticsearch is down
-the loop holds one batch and keeps its consumer alive with partitions paused: memory stays bounded, and
-nothing more is read until the batch is through.
+the loop holds at most two batches (the one being written and the next) and keeps its consumer in the
+group by polling with partitions paused: memory stays bounded, and nothing more is read until the batch
+is through.
 """
 
 from __future__ import annotations
@@ -33,6 +34,18 @@ log = logging.getLogger(__name__)
 
 STAGE = "indexer"
 FETCH_MAX_BYTES = 16 * 1024 * 1024
+KEEPALIVE_EVERY = 5.0  # seconds a batch may take before the consumer polls (paused) to stay in its group
+
+
+@dataclass
+class Batch:
+    """One batch of consumer records on its way: the documents built and what goes to the dead-letter topic."""
+
+    records: list[Any]
+    actions: list[IndexAction] = field(default_factory=list)
+    lines: list[bytes] = field(default_factory=list)
+    origins: list[Any] = field(default_factory=list)
+    letters: list[DeadLetter] = field(default_factory=list)
 
 
 @dataclass
@@ -53,15 +66,19 @@ class Stats:
 class Indexer:
     def __init__(self, settings: Settings, *, policy: BatchPolicy | None = None,
                  specs: dict[str, IndexSpec] | None = None, es_request_timeout: float | None = None,
+                 group_id: str | None = None, retry_delay: float = 0.5, max_retry_delay: float = 30.0,
                  utcnow: Callable[[], datetime] = lambda: datetime.now(UTC)):
         self.settings = settings
         self.names = settings.names
         self.policy = policy or BatchPolicy()
         self.specs = specs or current_specs()
         self.kinds = kinds_by_topic(self.names)
+        # Another group id re-reads the topics from their start (e.g. to fill a new cluster).
+        self.group_id = group_id or self.names.indexer_group
         self.utcnow = utcnow
         self.stats = Stats()
         self._es_timeout = es_request_timeout or settings.es_request_timeout
+        self._delays = (retry_delay, max_retry_delay)
         self.consumer: Any = None
         self.producer: Any = None
         self.es: Any = None
@@ -74,19 +91,19 @@ class Indexer:
 
         kafka = aiokafka_options(self.settings)
         self.consumer = AIOKafkaConsumer(
-            *self.kinds, bootstrap_servers=self.settings.bootstrap_servers, group_id=self.names.indexer_group,
-            client_id=f"{self.names.indexer_group}", enable_auto_commit=False, auto_offset_reset="earliest",
+            *self.kinds, bootstrap_servers=self.settings.bootstrap_servers, group_id=self.group_id,
+            client_id=self.group_id, enable_auto_commit=False, auto_offset_reset="earliest",
             fetch_max_bytes=FETCH_MAX_BYTES, max_poll_records=self.policy.max_docs, **kafka)
         self.producer = AIOKafkaProducer(bootstrap_servers=self.settings.bootstrap_servers, acks="all",
-                                         client_id=f"{self.names.indexer_group}-dlq", **kafka)
+                                         client_id=f"{self.group_id}-dlq", **kafka)
         # The writer owns retries and backoff; the client must fail fast instead of retrying on its own.
         self.es = async_es_client(self.settings, max_retries=0, retry_on_timeout=False,
                                   request_timeout=self._es_timeout)
-        self.writer = BulkWriter(self.es, sleep=self._idle)
-        self.dead_letters = DeadLetterSender(self.producer, self.names.dlq, sleep=self._idle)
+        self.writer = BulkWriter(self.es, base_delay=self._delays[0], max_delay=self._delays[1])
+        self.dead_letters = DeadLetterSender(self.producer, self.names.dlq, max_delay=self._delays[1])
         await self.producer.start()
         await self.consumer.start()
-        log.info("indexer consuming %s as group %s", ", ".join(self.kinds), self.names.indexer_group)
+        log.info("indexer consuming %s as group %s", ", ".join(self.kinds), self.group_id)
 
     async def stop(self) -> None:
         for closer in (self.consumer and self.consumer.stop, self.producer and self.producer.stop,
@@ -99,12 +116,31 @@ class Indexer:
                 log.warning("while stopping: %s", exc)
 
     async def run(self, stop: asyncio.Event) -> Stats:
-        """Index until ``stop`` is set; the batch in hand is finished (and committed) first."""
-        while not stop.is_set():
-            batch = await self._collect(stop)
-            if batch:
-                await self.process(batch)
+        """Index until ``stop`` is set; the batches in hand are finished (and committed) first.
+
+        One bulk request is in flight at a time (so a later record of an id never lands before an earlier
+        one); the next batch is collected and its documents built while it is.
+        """
+        inflight: asyncio.Task | None = None
+        try:
+            while not stop.is_set():
+                batch = await self._collect(stop)
+                prepared = self.prepare(batch) if batch else None
+                if inflight is not None:
+                    await self._await_keeping_alive(inflight)
+                    inflight = None
+                if prepared is not None:
+                    inflight = asyncio.create_task(self.finish(prepared))
+            if inflight is not None:
+                await self._await_keeping_alive(inflight)
+        finally:
+            if inflight is not None and not inflight.done():
+                inflight.cancel()
         return self.stats
+
+    async def process(self, records: list[Any]) -> None:
+        """Index one batch of consumer records, dead-letter what cannot be indexed, then commit."""
+        await self.finish(self.prepare(records))
 
     # ---- one batch ------------------------------------------------------------------------------
     async def _collect(self, stop: asyncio.Event) -> list[Any]:
@@ -127,41 +163,51 @@ class Indexer:
             if started is None:
                 started = time.monotonic()
 
-    async def process(self, records: list[Any]) -> None:
-        """Index one batch of consumer records, dead-letter what cannot be indexed, then commit."""
-        actions: list[IndexAction] = []
-        lines: list[bytes] = []
-        origins: list[Any] = []
-        letters: list[DeadLetter] = []
+    def prepare(self, records: list[Any]) -> Batch:
+        """Decode and build every record's document; what cannot be decoded becomes a dead letter."""
+        batch = Batch(records)
         for m in records:
             kind = self.kinds[m.topic]
             try:
                 action = build_action(decode(kind, m.value), self.names, self.specs)
             except (DataError, ValueError, TypeError) as exc:
                 self.stats.undecodable += 1
-                letters.append(self._letter(m, exc))
+                batch.letters.append(self._letter(m, exc))
                 continue
-            actions.append(action)
-            lines.append(encode(action))
-            origins.append(m)
-        results = await self.writer.write(actions, lines) if actions else []
-        for m, action, result in zip(origins, actions, results, strict=True):
+            batch.actions.append(action)
+            batch.lines.append(encode(action))
+            batch.origins.append(m)
+        return batch
+
+    async def finish(self, batch: Batch) -> None:
+        """Write the batch until acknowledged, publish its dead letters, then commit its offsets."""
+        results = await self.writer.write(batch.actions, batch.lines) if batch.actions else []
+        for m, action, result in zip(batch.origins, batch.actions, results, strict=True):
             if result.outcome is Outcome.REJECTED:
                 self.stats.rejected += 1
-                letters.append(self._letter(m, DocumentRejected(
+                batch.letters.append(self._letter(m, DocumentRejected(
                     f"Elasticsearch rejected {action.kind} document {action.id} for {action.index}: {result.reason}")))
             elif result.outcome is Outcome.STALE:
                 self.stats.stale += 1
             else:
                 self.stats.indexed += 1
                 self.stats.by_kind[action.kind] = self.stats.by_kind.get(action.kind, 0) + 1
-        if letters:
-            await self.dead_letters.send(letters)
-            log.warning("%d records of this batch went to %s (first: %s)", len(letters), self.names.dlq,
-                        letters[0].error[:300])
-        await self._commit(records)
-        self.stats.consumed += len(records)
+        if batch.letters:
+            await self.dead_letters.send(batch.letters)
+            log.warning("%d records of this batch went to %s (first: %s)", len(batch.letters), self.names.dlq,
+                        batch.letters[0].error[:300])
+        await self._commit(batch.records)
+        self.stats.consumed += len(batch.records)
         self.stats.batches += 1
+
+    async def _await_keeping_alive(self, task: asyncio.Task) -> None:
+        """Wait for a batch to finish; if that takes long (Elasticsearch down), keep polling the group."""
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=KEEPALIVE_EVERY)
+            if done:
+                task.result()
+                return
+            await self._idle(0.5)
 
     def _letter(self, m: Any, error: BaseException) -> DeadLetter:
         return DeadLetter.for_payload(stage=STAGE, error=error, payload=m.value, failed_at=self.utcnow(),

@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import random
+import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from faultline.indexing.documents import IndexAction
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+MIN_SPLIT = 100  # a batch is split into concurrent requests only when each part has at least this many
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,9 @@ def encode(action: IndexAction) -> bytes:
 
 class BulkWriter:
     def __init__(self, es: Any, *, sleep: Sleep = asyncio.sleep, base_delay: float = 0.5,
-                 max_delay: float = 30.0, rng: random.Random | None = None):
+                 max_delay: float = 30.0, rng: random.Random | None = None, concurrency: int = 2):
         self.es = es
+        self.concurrency = max(1, concurrency)
         self.sleep = sleep
         self.base_delay = base_delay
         self.max_delay = max_delay
@@ -54,10 +57,28 @@ class BulkWriter:
         await self.sleep(delay)
 
     async def write(self, actions: list[IndexAction], encoded: list[bytes] | None = None) -> list[ItemResult]:
-        """Index ``actions``; one result per action, in order, once Elasticsearch acknowledged each."""
+        """Index ``actions``; one result per action, in order, once Elasticsearch acknowledged each.
+
+        Large batches go as ``concurrency`` bulk requests at once, split by document id: every operation on
+        one id stays in one request, in its order, so no later version can be overtaken by an earlier one.
+        """
+        lines = encoded if encoded is not None else [encode(a) for a in actions]
+        if self.concurrency == 1 or len(actions) < 2 * MIN_SPLIT:
+            return await self._write(actions, lines)
+        groups: list[list[int]] = [[] for _ in range(self.concurrency)]
+        for i, action in enumerate(actions):
+            groups[zlib.crc32(action.id.encode()) % self.concurrency].append(i)
+        groups = [g for g in groups if g]
+        parts = await asyncio.gather(*(self._write([actions[i] for i in g], [lines[i] for i in g]) for g in groups))
+        results: list[ItemResult | None] = [None] * len(actions)
+        for group, part in zip(groups, parts, strict=True):
+            for i, r in zip(group, part, strict=True):
+                results[i] = r
+        return results  # type: ignore[return-value]
+
+    async def _write(self, actions: list[IndexAction], lines: list[bytes]) -> list[ItemResult]:
         from elasticsearch import ApiError, TransportError
 
-        lines = encoded if encoded is not None else [encode(a) for a in actions]
         results: list[ItemResult | None] = [None] * len(actions)
         pending = list(range(len(actions)))
         attempt = 0
@@ -68,7 +89,7 @@ class BulkWriter:
                 if exc.status_code == 413 and len(pending) > 1:
                     half = len(pending) // 2
                     for part in (pending[:half], pending[half:]):
-                        sub = await self.write([actions[i] for i in part], [lines[i] for i in part])
+                        sub = await self._write([actions[i] for i in part], [lines[i] for i in part])
                         for i, r in zip(part, sub, strict=True):
                             results[i] = r
                     break

@@ -61,13 +61,12 @@ class ActorView:
         return frozenset(kinds)
 
     def identities(self, ref: ActorRef) -> frozenset[str]:
-        """The actor's own id plus the groups it speaks for (for "anything by X" subscriptions)."""
-        ids = set(self.affiliations(ref)) if self.kind(ref) == "person" else set()
+        """The actor's own id plus the groups it leads and so speaks for (for rules and subscriptions
+        naming actors); membership is a separate question (:meth:`affiliations`)."""
+        ids = {ref.id} if ref.id else set()
         entry = self._entry(ref.id)
         if entry is not None:
             ids.update(entry.leads)
-        if ref.id:
-            ids.add(ref.id)
         return frozenset(ids)
 
     def resolve(self, term: str) -> frozenset[str]:

@@ -13,6 +13,7 @@ ignored.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -25,6 +26,11 @@ from faultline.alerting.titles import human_duration, spike_title
 from faultline.schema import ActorRef, AlertEvidence, Event, PlaceRef, Record, Versions
 
 MAX_OUTLETS_PER_BUCKET = 64
+RECENT_EVENTS = 128  # event ids remembered per tally, so an observation delivered twice counts once
+
+
+def _short_id(event_id: str) -> str:
+    return hashlib.sha1(event_id.encode()).hexdigest()[:10]
 
 
 class Observation(Record):
@@ -73,6 +79,7 @@ class Tally:
     ewma_weights: dict[str, float] = field(default_factory=dict)
     folded: int | None = None  # index of the last bucket folded into the EWMA
     evidence: tuple[AlertEvidence, ...] = ()
+    recent: tuple[str, ...] = ()  # short ids of the latest events counted
     seq: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -83,6 +90,7 @@ class Tally:
             "ewma_weights": self.ewma_weights,
             "folded": self.folded,
             "evidence": [e.model_dump(mode="json") for e in self.evidence],
+            "recent": list(self.recent),
             "seq": self.seq,
         }
 
@@ -97,6 +105,7 @@ class Tally:
             ewma_weights=dict(raw.get("ewma_weights") or {}),
             folded=raw.get("folded"),
             evidence=tuple(AlertEvidence.model_validate(e) for e in raw.get("evidence") or ()),
+            recent=tuple(raw.get("recent") or ()),
             seq=raw.get("seq"),
         )
 
@@ -158,8 +167,11 @@ class SpikeAlerting:
         return int(when.timestamp() // self.bucket_seconds)
 
     def observe(self, tally: Tally, obs: Observation, seq: int | None = None) -> Tally | None:
-        """The tally with ``obs`` counted; None when ``seq`` was applied already."""
+        """The tally with ``obs`` counted; None when ``seq`` (or the event itself) was counted already."""
         if seq is not None and tally.seq is not None and seq <= tally.seq:
+            return None
+        short = _short_id(obs.event_id)
+        if short in tally.recent:
             return None
         index = self.bucket_of(obs.time)
         head = index if tally.head is None else max(tally.head, index)
@@ -174,6 +186,7 @@ class SpikeAlerting:
         )
         buckets = {**tally.buckets, index: bucket}
         return self._fold(replace(tally, head=head, buckets=buckets, evidence=self._recent(tally, obs),
+                                  recent=(*tally.recent, short)[-RECENT_EVENTS:],
                                   seq=seq if seq is not None else tally.seq))
 
     def _recent(self, tally: Tally, obs: Observation) -> tuple[AlertEvidence, ...]:
@@ -262,7 +275,7 @@ class SpikeAlerting:
             dev, alert = advance(
                 Development.from_dict(lookup(key)), self._growth(rule, obs, tally, m),
                 rule_id=rule.id, subject=obs.key, window=rule.window, suppress=rule.suppress, now=now,
-                max_evidence=self.rules.evidence_per_alert, revise_factor=self.spikes.revise_factor, seq=seq,
+                max_evidence=self.spikes.evidence, revise_factor=self.spikes.revise_factor, seq=seq,
             )
             if dev is not None or alert is not None:
                 steps.append(Step(key, dev.to_dict() if dev else None, alert))

@@ -56,8 +56,12 @@ def spike_title(fields: Mapping[str, object], titles: TitleSettings) -> str:
 
 
 def human_duration(duration: timedelta) -> str:
+    """``24 h``, ``7 d``, ``30 min``: days only past two of them, so a day reads "24 h"."""
     seconds = int(duration.total_seconds())
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds % size == 0 and seconds >= size:
-            return f"{seconds // size} {unit}"
+    if seconds % 86400 == 0 and seconds > 2 * 86400:
+        return f"{seconds // 86400} d"
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} h"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} min"
     return f"{seconds} s"

@@ -27,7 +27,10 @@ def address_block_reason(address: str) -> str | None:
     except ValueError:
         return f"{address!r} is not an IP address"
     if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d is the IPv4 address itself
+            reason = address_block_reason(str(ip.ipv4_mapped))
+            return f"{reason} (embedded in {ip})" if reason else None
+        embedded = ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
         if embedded is not None:
             reason = address_block_reason(str(embedded))
             if reason:
@@ -47,8 +50,8 @@ def address_block_reason(address: str) -> str | None:
     return None
 
 
-def url_block_reason(url: str) -> str | None:
-    """Why ``url`` may not be fetched, judged from the URL alone (scheme, literal IP host, local names)."""
+def url_shape_reason(url: str) -> str | None:
+    """Why ``url`` cannot be fetched at all: malformed, not http(s), or without a host."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -59,7 +62,15 @@ def url_block_reason(url: str) -> str | None:
         return f"scheme {parts.scheme!r} is not http or https"
     if not host:
         return f"URL {url!r} has no host"
-    host = host.rstrip(".").lower()
+    return None
+
+
+def url_block_reason(url: str) -> str | None:
+    """Why ``url`` may not be fetched, judged from the URL alone (shape, literal IP host, local names)."""
+    shape = url_shape_reason(url)
+    if shape:
+        return shape
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
     if host in LOCAL_NAMES or host.endswith(".localhost"):
         return f"{host} names this machine"
     try:

@@ -142,7 +142,7 @@ def _feed(raw: Mapping[str, Any], where: str) -> tuple[FeedSpec | None, list[Pro
 
     feed_id = raw.get("id")
     if not isinstance(feed_id, str) or not ID_RE.match(feed_id):
-        errors.append(f"id {feed_id!r} must be 1-100 lower-case letters, digits, '.', '_' or '-'")
+        errors.append(f"id {feed_id!r} must be 1-100 lower-case letters, digits, '.', '_' or '-'" + _bool_hint(feed_id))
     url = raw.get("url")
     if not isinstance(url, str) or not canonical_url(url):
         errors.append(f"url {url!r} is not an http(s) URL with a host")
@@ -150,7 +150,7 @@ def _feed(raw: Mapping[str, Any], where: str) -> tuple[FeedSpec | None, list[Pro
         warnings.append("url carries credentials; they are sent to the server on every poll")
     outlet = raw.get("outlet")
     if outlet is not None and (not isinstance(outlet, str) or not outlet.strip()):
-        errors.append("outlet must be a non-empty string")
+        errors.append(f"outlet {outlet!r} must be a non-empty string" + _bool_hint(outlet))
     elif outlet is None:
         warnings.append("no outlet: articles will carry the feed's own title as outlet")
     language = raw.get("language")
@@ -180,3 +180,9 @@ def _feed(raw: Mapping[str, Any], where: str) -> tuple[FeedSpec | None, list[Pro
         language=normalise_language(language), regions=tuple(regions), interval=interval,
         enabled=raw.get("enabled", True) is not False, fulltext=raw.get("fulltext"),
     ), problems
+
+
+def _bool_hint(value: object) -> str:
+    if isinstance(value, bool):
+        return " (YAML reads unquoted yes/no/on/off/true/false as booleans: quote the value)"
+    return ""

@@ -29,7 +29,7 @@ _PCT_RE = re.compile(r"%([0-9A-Fa-f]{2})")
 _SAFE_PATH = "/:@!$&'()*+,;=-._~%"
 _SAFE_QUERY = "/:@!$'()*+,;-._~%?="
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_WS_RE = re.compile(r"[\s\u200b\ufeff]+")
+_WS_RE = re.compile(r"[\t\r\n\u200b\ufeff]+")
 
 
 def canonical_url(url: str | None, base: str | None = None) -> str | None:
@@ -40,7 +40,7 @@ def canonical_url(url: str | None, base: str | None = None) -> str | None:
     """
     if not url:
         return None
-    url = _WS_RE.sub("", url.strip())  # browsers drop whitespace inside URLs; feeds wrap long ones
+    url = _WS_RE.sub("", url.strip())  # as browsers do: tabs and line breaks inside a URL are dropped
     if base and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
         url = urljoin(base, url)
     try:

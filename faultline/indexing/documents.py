@@ -8,6 +8,7 @@ replay, months later, overwrites the same document instead of adding a second on
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ from typing import Any
 
 from faultline.indexing.templates import IndexSpec, current_specs
 from faultline.names import Names
-from faultline.schema import ActorRef, Alert, Event, PlaceRef, Record, TaggedArticle, band_rank
+from faultline.schema import ActorRef, Alert, Event, Record, TaggedArticle, band_rank
 
 Document = dict[str, Any]
 
@@ -72,18 +73,6 @@ def _points(places: Iterable[Any]) -> list[dict[str, float]]:
     return out
 
 
-def _versions(record: Any) -> dict[str, str]:
-    return {"catalog": record.versions.catalog, "rules": record.versions.rules}
-
-
-def _actor(ref: ActorRef | None) -> dict[str, Any] | None:
-    return ref.model_dump(mode="json") if ref is not None else None
-
-
-def _place(ref: PlaceRef | None) -> dict[str, Any] | None:
-    return ref.model_dump(mode="json") if ref is not None else None
-
-
 def dyad_label(source: ActorRef | None, target: ActorRef | None) -> str | None:
     if source is None or target is None:
         return None
@@ -94,119 +83,118 @@ def dyad_label(source: ActorRef | None, target: ActorRef | None) -> str | None:
 
 
 def article_document(article: TaggedArticle) -> Document:
-    events = article.events
+    d = article.model_dump(mode="json")  # one pass through the serializer; nested tags come out as dicts
+    events = d["events"]
     return {
-        "schema_version": article.schema_version,
-        "versions": _versions(article),
-        "article_id": article.article_id,
-        "url": article.url,
-        "guid": article.guid,
-        "title": article.title,
-        "summary": article.summary,
-        "content": article.content,
+        "schema_version": d["schema_version"],
+        "versions": d["versions"],
+        "article_id": d["article_id"],
+        "url": d["url"],
+        "guid": d["guid"],
+        "title": d["title"],
+        "summary": d["summary"],
+        "content": d["content"],
         "published": iso(article.published),
-        "published_from": article.published_from,
+        "published_from": d["published_from"],
         "fetched_at": iso(article.fetched_at),
         "tagged_at": iso(article.tagged_at),
-        "language": article.language,
-        "outlet": article.outlet,
-        "feed_id": article.feed_id,
-        "authors": list(article.authors),
-        "categories": list(article.categories),
-        "flags": list(article.flags),
+        "language": d["language"],
+        "outlet": d["outlet"],
+        "feed_id": d["feed_id"],
+        "authors": d["authors"],
+        "categories": d["categories"],
+        "flags": d["flags"],
         "breaking_eligible": article.breaking_eligible,
-        "story_id": article.story_id,
-        "actors": [a.model_dump(mode="json") for a in article.actors],
-        "places": [p.model_dump(mode="json") for p in article.places],
+        "story_id": d["story_id"],
+        "actors": d["actors"],
+        "places": d["places"],
         "locations": _points(article.places),
-        "countries": _unique([a.country for a in article.actors] + [p.country for p in article.places]),
-        "events": [e.model_dump(mode="json") for e in events],
-        "event_types": _unique(e.type for e in events),
-        "event_modes": _unique(e.mode for e in events),
+        "countries": _unique([a["country"] for a in d["actors"]] + [p["country"] for p in d["places"]]),
+        "events": events,
+        "event_types": _unique(e["type"] for e in events),
+        "event_modes": _unique(e["mode"] for e in events),
         "event_count": len(events),
-        "dyads": _unique(f"{e.source_id}|{e.target_id}" for e in events if e.source_id and e.target_id),
-        "severity": {
-            "score": article.severity.score,
-            "band": article.severity.band,
-            "rank": band_rank(article.severity.band),
-            "explanation": list(article.severity.explanation),
-        },
+        "dyads": _unique(f"{e['source_id']}|{e['target_id']}" for e in events if e["source_id"] and e["target_id"]),
+        "severity": {**d["severity"], "rank": band_rank(article.severity.band)},
     }
 
 
 def event_document(event: Event) -> Document:
-    place = event.place
+    d = event.model_dump(mode="json")
+    source, target, place = d["source"], d["target"], d["place"]
     return {
-        "schema_version": event.schema_version,
-        "versions": _versions(event),
-        "event_id": event.event_id,
-        "article_id": event.article_id,
-        "story_id": event.story_id,
-        "type": event.type,
-        "mode": event.mode,
-        "source": _actor(event.source),
-        "target": _actor(event.target),
-        "dyad": event.dyad,
+        "schema_version": d["schema_version"],
+        "versions": d["versions"],
+        "event_id": d["event_id"],
+        "article_id": d["article_id"],
+        "story_id": d["story_id"],
+        "type": d["type"],
+        "mode": d["mode"],
+        "source": source,
+        "target": target,
+        "dyad": d["dyad"],
         "dyad_label": dyad_label(event.source, event.target),
-        "place": _place(place),
-        "location": _point(place.lat, place.lon) if place is not None else None,
-        "countries": _unique([
-            event.source.country if event.source else None,
-            event.target.country if event.target else None,
-            place.country if place else None,
-        ]),
-        "negated": event.negated,
-        "hypothetical": event.hypothetical,
-        "historical": event.historical,
-        "attributed_to": event.attributed_to,
+        "place": place,
+        "location": _point(event.place.lat, event.place.lon) if event.place is not None else None,
+        "countries": _unique([source and source["country"], target and target["country"], place and place["country"]]),
+        "negated": d["negated"],
+        "hypothetical": d["hypothetical"],
+        "historical": d["historical"],
+        "attributed_to": d["attributed_to"],
         "factual": not (event.negated or event.hypothetical or event.historical),
-        "dead": event.dead,
-        "injured": event.injured,
-        "weight": event.weight,
-        "sentence": event.sentence,
-        "evidence": event.evidence.model_dump(mode="json"),
-        "rule": event.rule,
+        "dead": d["dead"],
+        "injured": d["injured"],
+        "weight": d["weight"],
+        "sentence": d["sentence"],
+        "evidence": d["evidence"],
+        "rule": d["rule"],
         "published": iso(event.published),
-        "url": event.url,
-        "outlet": event.outlet,
-        "feed_id": event.feed_id,
-        "breaking_eligible": event.breaking_eligible,
+        "url": d["url"],
+        "outlet": d["outlet"],
+        "feed_id": d["feed_id"],
+        "breaking_eligible": d["breaking_eligible"],
     }
 
 
 def alert_document(alert: Alert) -> Document:
+    d = alert.model_dump(mode="json")
     return {
-        "schema_version": alert.schema_version,
-        "versions": _versions(alert),
-        "alert_id": alert.alert_id,
-        "revision": alert.revision,
+        "schema_version": d["schema_version"],
+        "versions": d["versions"],
+        "alert_id": d["alert_id"],
+        "revision": d["revision"],
         "created": iso(alert.created),
         "updated": iso(alert.updated),
         "severity": {"band": alert.severity, "rank": band_rank(alert.severity)},
-        "title": alert.title,
-        "rule": alert.rule,
-        "rule_kind": alert.rule_kind,
-        "subscriptions": list(alert.subscriptions),
-        "actors": [_actor(a) for a in alert.actors],
-        "dyad": alert.dyad,
-        "event_types": list(alert.event_types),
-        "places": [_place(p) for p in alert.places],
+        "title": d["title"],
+        "rule": d["rule"],
+        "rule_kind": d["rule_kind"],
+        "subscriptions": d["subscriptions"],
+        "actors": d["actors"],
+        "dyad": d["dyad"],
+        "event_types": d["event_types"],
+        "places": d["places"],
         "locations": _points(alert.places),
-        "countries": _unique([a.country for a in alert.actors] + [p.country for p in alert.places]),
-        "story_id": alert.story_id,
-        "sources": alert.sources,
-        "dead": alert.dead,
-        "injured": alert.injured,
-        "evidence": [e.model_dump(mode="json") for e in alert.evidence],
+        "countries": _unique([a["country"] for a in d["actors"]] + [p["country"] for p in d["places"]]),
+        "story_id": d["story_id"],
+        "sources": d["sources"],
+        "dead": d["dead"],
+        "injured": d["injured"],
+        "evidence": d["evidence"],
     }
 
 
 # ---------------------------------------------------------------------------------------------
 
 
+@functools.cache
+def _default_specs() -> dict[str, IndexSpec]:
+    return current_specs()
+
+
 def build_action(record: Record, names: Names, specs: dict[str, IndexSpec] | None = None) -> IndexAction:
     """The bulk operation that indexes ``record``; raises TypeError for a record of no indexed kind."""
-    specs = specs or current_specs()
+    specs = specs or _default_specs()
     if isinstance(record, TaggedArticle):
         kind, doc_id, when, source, version = (
             "articles", record.article_id, record.published, article_document(record), None)

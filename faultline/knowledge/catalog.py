@@ -10,7 +10,8 @@ Form semantics for the tagger:
 - ``acronyms``: match case-sensitively;
 - ``ambiguous``: forms (acronyms or aliases) that count only if the article also names the actor
   by an unambiguous form;
-- ``demonyms`` (states): "Iraqi"; ``metonyms`` (states): the capital used for the government;
+- ``demonyms`` (states): "Iraqi"; ``metonyms``: a city standing for a state's government ("Washington",
+  on the state entry) or for another body ("Erbil" for the KRG, "Brussels" for the EU);
 - ``short_names`` (persons): usable only after a full mention in the same article.
 """
 
@@ -250,8 +251,8 @@ def _entry_problems(actor: ActorEntry, ids: Mapping[str, str], known_iso3: set[s
         yield "a state needs its ISO 3166-1 alpha-3 'country'"
     if actor.demonyms and actor.kind != "state":
         yield "only states have demonyms"
-    if actor.metonyms and actor.kind not in ("state", "government"):
-        yield "only states and governments have metonyms"
+    if actor.metonyms and actor.kind not in ("state", "government", "igo"):
+        yield "only states, governments and IGOs have metonyms"
     if actor.short_names and actor.kind != "person":
         yield "only persons have short_names"
     own = {surface_key(text) for text, _ in actor.forms()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -67,8 +68,13 @@ def test_the_faultline_services_run_known_cli_verbs(compose):
 
     verbs = set(build_parser()._subparsers._group_actions[0].choices)
     for name, svc in compose["services"].items():
-        if "build" in svc:
-            assert svc["build"]["dockerfile"] == "deploy/Dockerfile"
+        if "build" not in svc:
+            continue
+        assert svc["build"]["dockerfile"] == "deploy/Dockerfile"
+        if "entrypoint" in svc:  # a Python module of the project, run with `python -m`
+            assert svc["entrypoint"][:2] == ["python", "-m"]
+            assert importlib.util.find_spec(svc["entrypoint"][2]), f"{name}: no module {svc['entrypoint'][2]}"
+        else:
             assert svc["command"][0] in verbs, f"{name} runs unknown verb {svc['command'][0]}"
 
 

@@ -1,0 +1,1 @@
+"""Feed registries shipped with Faultline (``default.yaml``: world and Middle East outlets)."""

@@ -1,0 +1,272 @@
+"""Actor and place resolution over the selected hits of one text.
+
+- An acronym or alias marked ``ambiguous`` counts only when the article also names the actor unambiguously;
+  a person's short name ("Sudani") only after a full mention earlier in the article.
+- A capital ("Washington", "Baghdad") is the government unless the context makes it a place: a locative
+  preposition before it ("in Baghdad"), a dateline, or a place noun after it ("Baghdad's streets").
+  A country name is always a place and also the state, unless it follows a locative preposition.
+- A demonym names its state; followed by a force, police or government noun ("Turkish forces", "Iraqi
+  police", "Iranian officials") it names that body of the state, and followed by a noun for an armed group
+  or for people ("Afghan rebels", "Iraqi civilians") it introduces a group of that country.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from faultline.knowledge.catalog import ActorEntry, Catalog
+from faultline.knowledge.gazetteer import Gazetteer
+from faultline.knowledge.signals import Signals
+from faultline.tagging.lexicon import ActorForm, Hit, PlaceForm
+from faultline.tagging.normalise import fold
+from faultline.tagging.records import ActorRecord, Mention, PlaceRecord
+from faultline.tagging.sentences import Sentence
+
+LOCATIVE = frozenset({
+    "in", "at", "near", "outside", "inside", "into", "from", "to", "across", "around", "throughout", "within",
+    "toward", "towards", "via", "through", "reaching", "entered", "across", "over", "visit", "visited", "visiting",
+    "arrived", "returned", "landed", "flew", "travelled", "traveled", "capital",
+})
+PLACE_NEXT = frozenset({
+    "city", "streets", "street", "residents", "airport", "province", "governorate", "district", "suburbs", "area",
+    "neighbourhood", "neighborhood", "outskirts", "centre", "center", "downtown", "countryside", "skyline",
+})
+_DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                         "northern", "southern", "eastern", "western", "central"})
+_ROLE_KINDS = {
+    "force": (("armed_forces",), (".military", ".mil", ".army", ".armed_forces", ".defence_forces")),
+    "police": (("security_service",), (".police", ".isf", ".security", ".gendarmerie")),
+    "government": (("government",), (".gov",)),
+}
+
+
+@dataclass(slots=True)
+class Resolution:
+    """What the resolver found: actor and place records keyed by id (or a text key), and actor mentions."""
+
+    actors: dict[str, ActorRecord] = field(default_factory=dict)
+    places: dict[str, PlaceRecord] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    place_mentions: list[Mention] = field(default_factory=list)
+
+    def add_actor_mention(self, record: ActorRecord, start: int, end: int, form: str) -> None:
+        existing = self.actors.setdefault(record.key, record)
+        existing.mentions.append((start, end))
+        self.mentions.append(Mention(start, end, existing.key, form))
+
+    def add_place_mention(self, record: PlaceRecord, start: int, end: int) -> None:
+        existing = self.places.setdefault(record.key, record)
+        existing.mentions.append((start, end))
+        self.place_mentions.append(Mention(start, end, existing.key, "place"))
+
+
+def _noun_table(signals: Signals) -> dict[tuple[str, ...], str]:
+    table: dict[tuple[str, ...], str] = {}
+    for cue, role in (("people_nouns", "people"), ("armed_group_nouns", "group"), ("government_nouns", "government"),
+                      ("police_nouns", "police"), ("force_nouns", "force")):
+        for phrase in signals.cue(cue):
+            table[tuple(fold(phrase).split())] = role
+    return table
+
+
+class ActorResolver:
+    """Resolves hits to actors and places; built once per knowledge set."""
+
+    def __init__(self, catalog: Catalog, gazetteer: Gazetteer, signals: Signals) -> None:
+        self.catalog = catalog
+        self.gazetteer = gazetteer
+        self._ambiguous = {a.id: frozenset(fold(f).strip() for f in a.ambiguous) for a in catalog.actors.values() if a.ambiguous}
+        self._role_nouns = _noun_table(signals)
+        self._longest_role = max((len(k) for k in self._role_nouns), default=1)
+        self._bodies = self._index_bodies(catalog.actors.values())
+        self._members = {a.id: tuple(sorted(catalog.members_of(a.id))) for a in catalog.actors.values()}
+
+    @staticmethod
+    def _index_bodies(actors: Iterable[ActorEntry]) -> dict[tuple[str, str], str]:
+        bodies: dict[tuple[str, str], str] = {}
+        by_country: dict[str, list[ActorEntry]] = {}
+        for a in actors:
+            if a.country:
+                by_country.setdefault(a.country, []).append(a)
+        for country, entries in by_country.items():
+            for role, (kinds, suffixes) in _ROLE_KINDS.items():
+                candidates = sorted((a for a in entries if a.kind in kinds), key=lambda a: a.id)
+                if not candidates:
+                    continue
+                preferred = [a for a in candidates if a.id.endswith(suffixes)]
+                best = min(preferred or candidates, key=lambda a: (next((i for i, s in enumerate(suffixes) if a.id.endswith(s)), 99), a.id))
+                bodies[(country, role)] = best.id
+        return bodies
+
+    # ------------------------------------------------------------------------------------- records
+
+    def record(self, actor_id: str) -> ActorRecord:
+        a = self.catalog.actors[actor_id]
+        return ActorRecord(a.id, a.id, a.name, a.kind, a.country, True, self._members.get(a.id, ()), f"catalog:{a.id}")
+
+    def members(self, actor_id: str) -> tuple[str, ...]:
+        return self._members.get(actor_id, ())
+
+    def place_record(self, place_id: str) -> PlaceRecord:
+        p = self.gazetteer.places[place_id]
+        return PlaceRecord(p.id, p.id, p.name, p.kind, p.country, p.lat, p.lon)
+
+    def body(self, country: str, role: str) -> str | None:
+        return self._bodies.get((country, role))
+
+    # ------------------------------------------------------------------------------------- resolution
+
+    def resolve(self, text: str, folded: str, hits: list[Hit], sentences: list[Sentence]) -> Resolution:
+        res = Resolution()
+        starts = _sentence_starts(sentences)
+        unambiguous = self._unambiguous_ids(hits)
+        fully_named: set[str] = set()
+        for hit in hits:
+            forms = hit.of(ActorForm)
+            places = hit.of(PlaceForm)
+            if not forms and not places:
+                continue
+            if places and forms:
+                self._actor_or_place(res, text, folded, hit, forms, places, starts, unambiguous)
+            elif places:
+                self._place(res, places, hit, res)
+            else:
+                self._actor(res, text, folded, hit, forms, unambiguous, fully_named)
+        return res
+
+    def _unambiguous_ids(self, hits: list[Hit]) -> set[str]:
+        ids: set[str] = set()
+        for hit in hits:
+            for form in hit.of(ActorForm):
+                if form.form in ("name", "alias", "acronym") and not self._is_ambiguous(form):
+                    ids.add(form.actor_id)
+        return ids
+
+    def _is_ambiguous(self, form: ActorForm) -> bool:
+        keys = self._ambiguous.get(form.actor_id)
+        return bool(keys) and fold(form.surface).strip() in keys
+
+    def _choose(self, forms: list[ActorForm], unambiguous: set[str]) -> ActorForm | None:
+        usable = [f for f in forms if not self._is_ambiguous(f) or f.actor_id in unambiguous]
+        if not usable:
+            return None
+        if len({f.actor_id for f in usable}) == 1:
+            return usable[0]
+        mentioned = [f for f in usable if f.actor_id in unambiguous]
+        pool = mentioned or usable
+        rule = self.catalog.shared_forms.get(_surface_key(pool[0].surface))
+        if rule is not None and rule.prefer is not None:
+            preferred = [f for f in pool if f.actor_id == rule.prefer]
+            if preferred:
+                return preferred[0]
+        return min(pool, key=lambda f: f.actor_id)
+
+    def _actor(self, res: Resolution, text: str, folded: str, hit: Hit, forms: list[ActorForm],
+               unambiguous: set[str], fully_named: set[str]) -> None:
+        forms = [f for f in forms if f.form != "short_name" or f.actor_id in fully_named]
+        form = self._choose(forms, unambiguous)
+        if form is None:
+            return
+        if form.form in ("demonym", "demonym_plural"):
+            self._demonym(res, text, folded, hit, form)
+            return
+        if form.form in ("name", "alias") or (form.form == "acronym" and not self._is_ambiguous(form)):
+            fully_named.add(form.actor_id)
+        res.add_actor_mention(self.record(form.actor_id), hit.start, hit.end, form.form)
+
+    def _demonym(self, res: Resolution, text: str, folded: str, hit: Hit, form: ActorForm) -> None:
+        state = self.catalog.actors[form.actor_id]
+        role, end = (None, hit.end) if form.form == "demonym_plural" else self._role_after(folded, hit.end)
+        if role in ("force", "police", "government") and state.country:
+            body = self.body(state.country, role) or (self.body(state.country, "force") if role == "police" else None)
+            if body:
+                res.add_actor_mention(self.record(body), hit.start, end, "demonym")
+                return
+        if role in ("group", "people") and state.country:
+            name = " ".join(text[hit.start:end].split())
+            key = f"{role}:{state.country}:{fold(name).split()[-1]}"
+            kind = "armed_group" if role == "group" else "other"
+            record = ActorRecord(key, None, name, kind, state.country, False, (), f"demonym+{role}")
+            res.add_actor_mention(record, hit.start, end, "demonym")
+            return
+        res.add_actor_mention(self.record(state.id), hit.start, hit.end, "demonym")
+
+    def _role_after(self, folded: str, end: int) -> tuple[str | None, int]:
+        """The role noun right after a demonym, and the end offset of the noun phrase."""
+        window = folded[end:end + 48]
+        if not window.startswith(" ") or window[1:2] == " ":
+            return None, end
+        words = window.split()[: self._longest_role]
+        for n in range(len(words), 0, -1):
+            role = self._role_nouns.get(tuple(words[:n]))
+            if role:
+                phrase = " ".join(words[:n])
+                offset = folded.find(phrase, end)
+                return role, offset + len(phrase) if offset >= 0 else end
+        return None, end
+
+    def _actor_or_place(self, res: Resolution, text: str, folded: str, hit: Hit, forms: list[ActorForm],
+                        places: list[PlaceForm], starts: list[int], unambiguous: set[str]) -> None:
+        form = self._choose(forms, unambiguous)
+        locative = _locative_context(text, folded, hit, starts)
+        country_name = form is not None and form.form in ("name", "alias") and self.catalog.actors[form.actor_id].kind == "state"
+        if country_name:
+            self._place(res, places, hit, res)
+            if not locative:
+                res.add_actor_mention(self.record(form.actor_id), hit.start, hit.end, form.form)
+        elif locative or form is None:
+            self._place(res, places, hit, res)
+        else:
+            res.add_actor_mention(self.record(form.actor_id), hit.start, hit.end, form.form)
+
+    def _place(self, res: Resolution, places: list[PlaceForm], hit: Hit, context: Resolution) -> None:
+        ids = sorted({p.place_id for p in places})
+        if len(ids) > 1:
+            countries = {r.country for r in context.places.values()} | {r.country for r in context.actors.values()}
+            local = [i for i in ids if self.gazetteer.places[i].country in countries]
+            rule = self.gazetteer.shared_forms.get(_surface_key(places[0].surface))
+            if len(local) == 1:
+                ids = local
+            elif rule is not None and rule.prefer in ids:
+                ids = [rule.prefer]
+        res.add_place_mention(self.place_record(ids[0]), hit.start, hit.end)
+
+
+def _surface_key(surface: str) -> str:
+    from faultline.knowledge.datafiles import surface_key
+
+    return surface_key(surface)
+
+
+def _sentence_starts(sentences: list[Sentence]) -> list[int]:
+    return [s.start for s in sentences]
+
+
+def _locative_context(text: str, folded: str, hit: Hit, sentence_starts: list[int]) -> bool:
+    """True when a name at ``hit`` reads as a place: after a locative word, in a dateline, before a place noun."""
+    before = folded[max(0, hit.start - 40):hit.start].split()
+    after = folded[hit.end:hit.end + 24].split()
+    if before and before[-1] in LOCATIVE:
+        return True
+    if len(before) >= 2 and before[-1] == "of" and before[-2] in _DIRECTIONS:
+        return True
+    if after and (after[0] in PLACE_NEXT or (after[0] == "s" and len(after) > 1 and after[1] in PLACE_NEXT)):
+        return True
+    return _dateline(text, hit, sentence_starts)
+
+
+def _dateline(text: str, hit: Hit, sentence_starts: list[int]) -> bool:
+    from bisect import bisect_right
+
+    i = bisect_right(sentence_starts, hit.start) - 1
+    start = sentence_starts[i] if i >= 0 else 0
+    if any(c.isalnum() for c in text[start:hit.start]):
+        return False
+    shown = text[hit.start:hit.end]
+    follow = text[hit.end:hit.end + 2]
+    return shown.isupper() or follow.startswith((",", " (", "*"))
+
+
+def actor_name_map(records: Mapping[str, ActorRecord]) -> dict[str, str]:
+    return {k: r.name for k, r in records.items()}

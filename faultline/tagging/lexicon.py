@@ -1,0 +1,120 @@
+"""The lexicon: every surface form the tagger looks for, compiled into one Aho-Corasick automaton.
+
+One pass over the folded text finds actor names, place names, event triggers, "no event" phrases and the
+structural cues (titles, phrases introducing a person). Keys are folded forms wrapped in spaces, so every
+match starts and ends on a word boundary; the longest match wins where matches overlap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from faultline.knowledge.catalog import Catalog
+from faultline.knowledge.gazetteer import Gazetteer
+from faultline.knowledge.signals import Signals, Trigger
+from faultline.tagging.normalise import article_variants, pattern_keys
+
+_ACRONYM_LIKE = re.compile(r"^[A-Z0-9][A-Z0-9.&\-]{0,7}$")
+_STRUCTURAL_CUES = ("titles", "person_intro", "person_roles")
+
+
+@dataclass(frozen=True, slots=True)
+class ActorForm:
+    """A catalogue form of an actor; ``exact`` forms must match the original text's letters and case."""
+
+    actor_id: str
+    form: str
+    surface: str
+    exact: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceForm:
+    place_id: str
+    surface: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoEvent:
+    """A phrase that contains a trigger word but reports no event ("heart attack")."""
+
+    surface: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A structural cue: ``name`` is one of titles, person_intro, person_roles."""
+
+    name: str
+    surface: str
+
+
+Entry = ActorForm | PlaceForm | Trigger | NoEvent | Cue
+
+
+@dataclass(slots=True)
+class Hit:
+    """A match: ``start``/``end`` are offsets into the original text; entries are what the span may be."""
+
+    start: int
+    end: int
+    entries: tuple[Entry, ...]
+
+    def of(self, kind: type) -> list:
+        return [e for e in self.entries if isinstance(e, kind)]
+
+
+def _exact_letters(surface: str) -> str | None:
+    """The letters an acronym must show in the text ("U.S." -> "US"), or None for an ordinary name."""
+    if _ACRONYM_LIKE.match(surface) and any(c.isalpha() for c in surface):
+        return "".join(c for c in surface if c.isalnum())
+    return None
+
+
+class Lexicon:
+    """The compiled automaton with its entries; build once per knowledge set and share."""
+
+    def __init__(self, catalog: Catalog, gazetteer: Gazetteer, signals: Signals) -> None:
+        table: dict[str, list[Entry]] = defaultdict(list)
+
+        def add(surface: str, entry: Entry, variants: bool = False) -> None:
+            keys = pattern_keys(surface)
+            if variants:
+                keys |= {v for k in keys for v in article_variants(k)}
+            for key in keys:
+                bucket = table[key]
+                if entry not in bucket:
+                    bucket.append(entry)
+
+        for text, actor_id, form in catalog.surface_forms():
+            exact = _exact_letters(text) if form in ("acronym", "alias", "name") else None
+            add(text, ActorForm(actor_id, form, text, exact), variants=form in ("name", "alias"))
+            if form == "demonym" and text[-1:] in ("i", "n"):
+                add(text + "s", ActorForm(actor_id, "demonym_plural", text + "s", None))
+        for text, place_id in gazetteer.surface_forms():
+            add(text, PlaceForm(place_id, text), variants=True)
+        for trigger in signals.triggers:
+            add(trigger.surface, trigger)
+        for phrase in signals.none:
+            add(phrase, NoEvent(phrase))
+        for name in _STRUCTURAL_CUES:
+            for phrase in signals.cue(name):
+                add(phrase, Cue(name, phrase))
+
+        self.size = len(table)
+        self._automaton = ahocorasick.Automaton()
+        for key, entries in table.items():
+            padded = f" {key} "
+            self._automaton.add_word(padded, (len(padded), tuple(entries)))
+        self._automaton.make_automaton()
+
+    def raw_hits(self, folded: str) -> Iterable[tuple[int, int, tuple[Entry, ...]]]:
+        """Every match in ``folded`` as (start, end, entries), overlapping ones included."""
+        for end, (length, entries) in self._automaton.iter(f" {folded} "):
+            start = end - length + 1
+            yield start, end - 1, entries

@@ -1,0 +1,53 @@
+"""Sentence splitting: one regular-expression pass for candidate boundaries, then abbreviation checks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CANDIDATE = re.compile(r"[.!?]+[\"'\u201d\u2019)\]*]*(?=\s+[\"'\u201c\u2018(\[*]*[A-Z0-9\u00c0-\u024f])|\n\s*\n|\n(?=\s*[*#\-\u2022]|\s*[A-Z\"\u201c])")
+_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "cpl", "adm", "brig", "cmdr",
+    "st", "mt", "ft", "no", "nos", "vs", "etc", "inc", "corp", "co", "ltd", "jr", "sr", "rep", "sen", "gov", "rev",
+    "dept", "univ", "approx", "est", "fig", "vol", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "u.s", "u.n", "u.k", "e.g", "i.e", "a.m", "p.m", "al", "pres", "sheikh", "messrs",
+})
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+
+
+def _is_abbreviation(text: str, dot_at: int) -> bool:
+    match = _LAST_WORD.search(text, max(0, dot_at - 12), dot_at + 1)
+    if match is None:
+        return False
+    word = match.group(1).lower().rstrip(".")
+    return word in _ABBREVIATIONS or len(word) == 1 or (len(word) <= 4 and "." in word)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of ``text`` as character spans (leading and trailing whitespace excluded)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _CANDIDATE.finditer(text):
+        chunk = match.group(0)
+        if chunk[0] in ".!?" and chunk[0] == "." and _is_abbreviation(text, match.start()):
+            continue
+        end = match.end() if chunk[0] in ".!?" else match.start()
+        spans.append((start, end))
+        start = match.end()
+    spans.append((start, len(text)))
+    sentences: list[Sentence] = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            sentences.append(Sentence(len(sentences), s, e))
+    return sentences

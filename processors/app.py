@@ -1,0 +1,249 @@
+"""The Faust application: topics, changelog-backed tables and five thin agents.
+
+    raw articles ──tag──► <app>-story-requests (1 partition) ──stories──► tagged articles
+                                                                    └──► events (key = dyad or actor)
+    events ──alerts──► alerts (key = alert_id)          (event rules; table ``developments``)
+           └────────► <app>-observations (key = scope:subject)
+    observations ──tables──► alerts                     (spike rules; table ``escalation``)
+    alerts ──subscriptions──► alerts.<subscription>     (subscriptions followed from their compacted topic)
+
+Story assignment needs one view of all recent stories, so it runs on a single-partition internal topic
+(cheap work: lookups in the ``stories`` table); tagging, the expensive part, is spread over the raw
+topic's partitions. Every table is written only by the agent reading the topic it is co-partitioned
+with, one event at a time (agent concurrency 1), and values are always replaced, never mutated.
+
+A record that cannot be decoded or processed goes to the dead-letter topic with the error, its bytes
+and its topic/partition/offset; its offset then moves on. Infrastructure errors propagate and stop the
+worker (nothing is acknowledged that is not safe downstream: Faust flushes the producer before it
+commits offsets; alerts are sent and acknowledged before the state that records them is written).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import faust
+
+from faultline.alerting.event_rules import Step
+from faultline.alerting.spikes import Observation
+from faultline.alerting.subscriptions import SubscriptionSet
+from faultline.errors import FaultlineError, ServiceError
+from faultline.schema import Alert, Article, DeadLetter, Event
+from faultline.settings import Settings
+from faultline.stories import StoryIndex, sketch, story_text
+from faultline.transform import event_key, events_of, tag_article
+from processors.core import Core
+from processors.kafka import FaustOutbox, Outbox, faust_credentials
+from processors.records import StoryRequest
+from processors.subscriptions import SubscriptionFeed
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+#: Errors that say the cluster, not the record, is the problem: never dead-lettered.
+INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (ServiceError, ConnectionError, asyncio.TimeoutError)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def internal_topic(settings: Settings, name: str) -> str:
+    """Internal topics carry the app id as prefix, like Faust's own changelog and repartition topics."""
+    return f"{settings.names.processor_app}-{name}"
+
+
+def make_app(settings: Settings, datadir: Path | None = None) -> faust.App:
+    names = settings.names
+    datadir = datadir or settings.home / "processors" / names.processor_app
+    datadir.mkdir(parents=True, exist_ok=True)
+    return faust.App(
+        names.processor_app,
+        broker=[f"kafka://{server}" for server in settings.bootstrap_servers],
+        broker_credentials=faust_credentials(settings),
+        store="memory://",
+        datadir=str(datadir),
+        autodiscover=False,
+        web_enabled=False,
+        topic_partitions=settings.topic_partitions,
+        topic_replication_factor=settings.topic_replication,
+        key_serializer="raw",
+        value_serializer="raw",
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+    )
+
+
+class Pipeline:
+    """The app with its topics, tables and agents, built around one :class:`Core`."""
+
+    def __init__(self, settings: Settings, core: Core, *, app: faust.App | None = None,
+                 outbox: Outbox | None = None, clock: Clock = utcnow, datadir: Path | None = None) -> None:
+        self.settings = settings
+        self.names = settings.names
+        self.core = core
+        self.clock = clock
+        self.app = app or make_app(settings, datadir)
+        self.outbox: Outbox = outbox or FaustOutbox(self.app)
+        self.subscriptions = SubscriptionSet(core.matcher)
+        self.feed = SubscriptionFeed(settings, self.subscriptions)
+
+        topic = self.app.topic
+        self.raw_topic = topic(self.names.raw_articles)
+        self.story_topic = topic(internal_topic(settings, "story-requests"), partitions=1, internal=True)
+        self.events_topic = topic(self.names.events)
+        self.observations_topic = topic(internal_topic(settings, "observations"),
+                                        partitions=settings.topic_partitions, internal=True)
+        self.alerts_topic = topic(self.names.alerts)
+
+        self.stories = self.app.Table("stories", partitions=1, key_type=str,
+                                      help="story index: lookup keys, story sketches, article -> story")
+        self.developments = self.app.Table("developments", key_type=str,
+                                           help="event-rule developments (alert state), keyed by rule|subject")
+        self.escalation = self.app.Table("escalation", key_type=str,
+                                         help="per actor/dyad/country tallies and spike-rule developments")
+
+        agent = self.app.agent
+        self.tag_agent = agent(self.raw_topic, name="tag")(self._tag)
+        self.stories_agent = agent(self.story_topic, name="stories")(self._stories)
+        self.alerts_agent = agent(self.events_topic, name="alerts")(self._alerts)
+        self.tables_agent = agent(self.observations_topic, name="tables")(self._tables)
+        self.subscriptions_agent = agent(self.alerts_topic, name="subscriptions")(self._subscriptions)
+        self.app.task(self._follow_subscriptions)
+
+    # ---- agents: decode and compute (a failure dead-letters the record), then send ---------------------
+    async def _tag(self, stream: Any) -> None:
+        await self.each("tag", stream, self.tag_one, self.request_story)
+
+    async def _stories(self, stream: Any) -> None:
+        await self.each("stories", stream, lambda event: StoryRequest.from_json(event.value), self.assign_story)
+
+    async def _alerts(self, stream: Any) -> None:
+        await self.each("alerts", stream, self.event_steps, self.apply_event_steps)
+
+    async def _tables(self, stream: Any) -> None:
+        await self.each("tables", stream, self.observation_steps, self.apply_escalation_steps)
+
+    async def _subscriptions(self, stream: Any) -> None:
+        await self.feed.ready.wait()
+        await self.each("subscriptions", stream, self.routes, self.send_routed)
+
+    async def _follow_subscriptions(self) -> None:
+        try:
+            await self.feed.run()
+        except Exception as exc:
+            log.error("cannot follow the subscriptions topic: %s", exc)
+            await self.app.crash(exc)
+            raise
+
+    async def each(self, stage: str, stream: Any, compute: Callable[[Any], Any],
+                   send: Callable[[Any], Awaitable[None]]) -> None:
+        """The loop every agent runs. A record is acknowledged only once its outputs are with the producer
+        (Faust flushes it before committing offsets), so a crash or a stop never skips one. A failure to
+        send (Kafka refused or unreachable) stops the worker: the unacknowledged record is processed
+        again when it restarts."""
+        manual = stream.noack()
+        async for event in manual.events():
+            try:
+                try:
+                    work = compute(event)
+                except INFRASTRUCTURE_ERRORS:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - bad data or a core failure on this record
+                    await self.dead_letter(stage, exc, event)
+                else:
+                    await send(work)
+            except Exception as exc:
+                log.error("%s: cannot deliver the outputs of %s[%s]@%s (%r); stopping the worker", stage,
+                          event.message.topic, event.message.partition, event.message.offset, exc)
+                await self.app.crash(exc)
+                raise
+            await manual.ack(event)
+
+    # ---- compute: pure calls into the core --------------------------------------------------------------
+    def tag_one(self, event: Any) -> StoryRequest:
+        """Decode and tag one raw record (raises on bad bytes or a tagger failure)."""
+        article = Article.from_json(event.value)
+        result = self.core.tagger.tag(article.tagging_text(), doc_id=article.article_id,
+                                      published=article.published, language=article.language)
+        tagged = tag_article(article, result, tagged_at=self.clock())
+        sk = sketch(story_text(article.title, article.body), self.core.rules.stories)
+        return StoryRequest(sketch=list(sk), tagged=tagged)
+
+    def event_steps(self, event: Any) -> tuple[list[Step], list[Observation]]:
+        record = Event.from_json(event.value)
+        steps = self.core.events.on_event(record, self.developments.get, now=self.clock(),
+                                          seq=event.message.offset)
+        return steps, self.core.spikes.observations(record)
+
+    def observation_steps(self, event: Any) -> list[Step]:
+        obs = Observation.from_json(event.value)
+        return self.core.spikes.on_observation(obs, self.escalation.get, now=self.clock(),
+                                               seq=event.message.offset)
+
+    def routes(self, event: Any) -> tuple[Alert, list[str]]:
+        alert = Alert.from_json(event.value)
+        return alert, self.subscriptions.route(alert)
+
+    # ---- send ------------------------------------------------------------------------------------------
+    async def request_story(self, request: StoryRequest) -> None:
+        await self.outbox.send(self.story_topic.get_topic_name(), request.tagged.article_id, request.to_json(),
+                               "story_request")
+
+    async def assign_story(self, request: StoryRequest) -> None:
+        tagged = request.tagged
+        index = StoryIndex(self.stories, self.core.rules.stories)
+        assignment = index.assign_sketch(tagged.article_id, tuple(request.sketch), tagged.published)
+        tagged = tagged.model_copy(update={"story_id": assignment.story_id})
+        await self.outbox.send(self.names.tagged_articles, tagged.article_id, tagged.to_json(), "tagged_article")
+        for record in events_of(tagged):
+            await self.outbox.send(self.names.events, event_key(record), record.to_json(), "event")
+
+    async def apply_event_steps(self, work: tuple[list[Step], list[Observation]]) -> None:
+        steps, observations = work
+        await self.apply(steps, self.developments)
+        for obs in observations:
+            await self.outbox.send(self.observations_topic.get_topic_name(), obs.key, obs.to_json(),
+                                   "observation")
+
+    async def apply_escalation_steps(self, steps: list[Step]) -> None:
+        await self.apply(steps, self.escalation)
+
+    async def apply(self, steps: list[Step], table: Any) -> None:
+        """Alerts first, acknowledged by the broker; then the state that records them."""
+        for step in steps:
+            if step.alert is not None:
+                await self.outbox.send(self.names.alerts, step.alert.alert_id, step.alert.to_json(), "alert",
+                                       wait=True)
+                log.info("alert %s r%d %s: %s", step.alert.alert_id, step.alert.revision, step.alert.severity,
+                         step.alert.title)
+            if step.state is not None:
+                table[step.key] = step.state
+
+    async def send_routed(self, routed: tuple[Alert, list[str]]) -> None:
+        alert, matched = routed
+        if not matched:
+            return
+        value = alert.model_copy(update={"subscriptions": matched}).to_json()
+        for name in matched:
+            await self.outbox.send(self.names.subscription_alerts(name), alert.alert_id, value, "alert")
+
+    async def dead_letter(self, stage: str, error: BaseException, event: Any) -> None:
+        message = event.message
+        if not isinstance(error, FaultlineError):
+            log.exception("%s: unexpected failure on %s[%s]@%s", stage, message.topic, message.partition,
+                          message.offset, exc_info=error)
+        else:
+            log.warning("%s: dead-lettered %s[%s]@%s: %s", stage, message.topic, message.partition,
+                        message.offset, error)
+        payload = event.value if isinstance(event.value, bytes | bytearray) else None
+        letter = DeadLetter.for_payload(stage=stage, error=error, payload=payload, failed_at=self.clock(),
+                                        topic=message.topic, partition=message.partition,
+                                        offset=message.offset, key=event.key)
+        await self.outbox.send(self.names.dlq, letter.key, letter.to_json(), "dead_letter", wait=True)

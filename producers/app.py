@@ -1,0 +1,86 @@
+"""Wiring: build the clients from settings, run the poller once or until stopped, close everything."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from contextlib import suppress
+
+from faultline.feeds.config import ProducerConfig
+from faultline.feeds.outcome import RunSummary
+from faultline.feeds.registry import FeedSpec
+from faultline.settings import Settings
+from producers.fetch import Fetcher
+from producers.fulltext import FullText, require_trafilatura
+from producers.kafka_io import Publisher, build_producer, check_topics
+from producers.poller import Poller, utcnow
+from producers.seenstore import SeenStore
+from producers.status import load_states, status_path, write_status
+
+log = logging.getLogger(__name__)
+FLUSH_TIMEOUT = 60.0
+
+
+async def run(settings: Settings, feeds: list[FeedSpec], config: ProducerConfig, *, once: bool,
+              registry: str = "", stop: asyncio.Event | None = None,
+              install_signal_handlers: bool = False) -> RunSummary | None:
+    """Poll ``feeds`` and publish to ``settings``' Kafka. Returns the summary of a ``once`` run; otherwise
+    runs until ``stop`` is set (or SIGINT/SIGTERM with ``install_signal_handlers``)."""
+    names = settings.names
+    if config.fulltext.enabled:
+        require_trafilatura()
+    await asyncio.to_thread(check_topics, settings, [names.raw_articles, names.dlq, names.producer_seen],
+                            [names.producer_seen])
+    publisher = Publisher(await asyncio.to_thread(build_producer, settings, config.publish))
+    seen = SeenStore(settings, publisher)
+    path = status_path(settings)
+    try:
+        await asyncio.to_thread(seen.load)
+        async with Fetcher(config.fetch) as fetcher:
+            fulltext = FullText(fetcher, config.fulltext, config.normalise.max_text_chars) \
+                if config.fulltext.enabled else None
+            poller = Poller(feeds, config, fetcher=fetcher, publisher=publisher, seen=seen, names=names,
+                            saved=load_states(path), fulltext=fulltext)
+
+            def save(summary: dict | None = None) -> None:
+                write_status(path, poller.states, updated=utcnow(), registry=registry, summary=summary)
+
+            if once:
+                summary = await poller.run_once()
+                await _flush(publisher, seen)
+                await asyncio.to_thread(save, summary.to_dict())
+                return summary
+            stop = stop or asyncio.Event()
+            if install_signal_handlers:
+                _on_signals(stop.set)
+            watcher = asyncio.create_task(_stop_when(stop, poller))
+            log.info("polling %d feeds; status in %s", len(feeds), path)
+            try:
+                await poller.run_forever(housekeeping=save)
+            finally:
+                watcher.cancel()
+            await _flush(publisher, seen)
+            return None
+    finally:
+        await asyncio.to_thread(seen.close)
+        await asyncio.to_thread(publisher.close)
+
+
+async def _stop_when(stop: asyncio.Event, poller: Poller) -> None:
+    await stop.wait()
+    poller.stop()
+
+
+async def _flush(publisher: Publisher, seen: SeenStore) -> None:
+    if await seen.retry():
+        log.warning("%d seen-state marks still unacknowledged: those articles may be published again "
+                    "after a restart (same article_id, so downstream overwrites)", seen.pending)
+    await publisher.flush(FLUSH_TIMEOUT)
+
+
+def _on_signals(stop) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop)

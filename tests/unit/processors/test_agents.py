@@ -1,0 +1,171 @@
+"""The agents under Faust's test_context: decode, call the core, send; dead-letter what fails."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from alerting_builders import NEGATED, STRIKE, T0, THREAT, article, hostile_event, strike_events
+from conftest import NOW
+
+from faultline.schema import Alert, DeadLetter, Event, Subscription, TaggedArticle
+from faultline.transform import event_key
+from processors.records import StoryRequest
+
+BODY = f"{STRIKE} {NEGATED} {THREAT}"
+
+
+def _raw(article_id: str, outlet: str, body: str = BODY, minutes: int = 0) -> bytes:
+    return article(article_id, title="US strike kills commander", body=body, outlet=outlet,
+                   published=T0 + timedelta(minutes=minutes)).to_json()
+
+
+async def test_tag_agent_tags_and_requests_a_story(pipeline, outbox, tagger):
+    async with pipeline.tag_agent.test_context() as agent:
+        await agent.put(_raw("a1", "Outlet A"), key=b"a1")
+    (key, value), = outbox.to(pipeline.story_topic.get_topic_name())
+    request = StoryRequest.from_json(value)
+    assert key == "a1" and tagger.calls == ["a1"]
+    assert request.tagged.article_id == "a1" and request.tagged.tagged_at == NOW
+    assert [e.type for e in request.tagged.events] == ["ASSAULT", "ASSAULT", "THREATEN"]
+    assert all(e.event_id for e in request.tagged.events)
+    assert len(request.sketch) > 5 and request.sketch == sorted(request.sketch)
+
+
+async def test_poison_records_go_to_the_dead_letter_topic_with_their_origin(pipeline, outbox):
+    poison = b"\xff\xfe not json at all"
+    async with pipeline.tag_agent.test_context() as agent:
+        await agent.put(poison, key=b"k1", partition=2)
+        await agent.put(_raw("boom", "Outlet A", body="This will explode."), key=b"boom")
+        await agent.put(_raw("a1", "Outlet A"), key=b"a1")
+    letters = [DeadLetter.from_json(v) for _, v in outbox.to(pipeline.names.dlq)]
+    assert [d.stage for d in letters] == ["tag", "tag"]
+    bad, failed = letters
+    assert bad.payload() == poison and bad.error_type == "SchemaError" and bad.key == "k1"
+    assert bad.topic == pipeline.names.raw_articles and bad.partition == 2 and bad.offset == 0
+    assert failed.error_type == "RuntimeError" and "on purpose" in failed.error and failed.offset == 1
+    assert all(w for t, _, _, _, w in outbox.sent if t == pipeline.names.dlq)  # acknowledged before moving on
+    # the stream went on after the failures
+    assert [k for k, _ in outbox.to(pipeline.story_topic.get_topic_name())] == ["a1"]
+
+
+async def _tag_and_assign(pipeline, outbox, copies):
+    async with pipeline.tag_agent.test_context() as agent:
+        for article_id, outlet, minutes in copies:
+            await agent.put(_raw(article_id, outlet, minutes=minutes), key=article_id.encode())
+    requests = [v for _, v in outbox.to(pipeline.story_topic.get_topic_name())]
+    async with pipeline.stories_agent.test_context() as agent:
+        for value in requests:
+            await agent.put(value)
+
+
+async def test_stories_agent_clusters_copies_and_emits_tagged_articles_and_events(pipeline, outbox):
+    await _tag_and_assign(pipeline, outbox, [("a1", "A", 0), ("a2", "B", 10), ("a3", "C", 20)])
+    tagged = [TaggedArticle.from_json(v) for _, v in outbox.to(pipeline.names.tagged_articles)]
+    assert [t.article_id for t in tagged] == ["a1", "a2", "a3"]
+    assert len({t.story_id for t in tagged}) == 1 and tagged[0].story_id
+    events = outbox.to(pipeline.names.events)
+    assert len(events) == 9
+    for key, value in events:
+        ev = Event.from_json(value)
+        assert key == event_key(ev) and ev.story_id == tagged[0].story_id
+    strike = Event.from_json(events[0][1])
+    assert strike.dyad == "usa|kataib_hezbollah" and events[0][0] == "usa|kataib_hezbollah"
+
+
+async def test_a_bad_story_request_is_dead_lettered(pipeline, outbox):
+    async with pipeline.stories_agent.test_context() as agent:
+        await agent.put(b'{"sketch": "nope"}')
+    (letter,) = [DeadLetter.from_json(v) for _, v in outbox.to(pipeline.names.dlq)]
+    assert letter.stage == "stories" and letter.payload() == b'{"sketch": "nope"}'
+
+
+async def _alerts_for(pipeline, outbox, events: list[Event]) -> list[Alert]:
+    async with pipeline.alerts_agent.test_context() as agent:
+        for ev in events:
+            await agent.put(ev.to_json(), key=event_key(ev).encode())
+    return [Alert.from_json(v) for _, v in outbox.to(pipeline.names.alerts)]
+
+
+async def test_alerts_agent_raises_one_alert_per_development_and_records_it(pipeline, outbox):
+    copies = [strike_events(f"a{i}", outlet=f"Outlet {i}")[0] for i in range(3)]
+    negated = strike_events("a0")[1]
+    alerts = await _alerts_for(pipeline, outbox, [*copies, negated])
+    assert [(a.rule, a.revision, a.sources) for a in alerts] == [("lethal_assault_state_forces", r, r)
+                                                                  for r in (1, 2, 3)]
+    assert len({a.alert_id for a in alerts}) == 1 and alerts[0].severity == "high"
+    assert all(w for t, _, _, _, w in outbox.sent if t == pipeline.names.alerts)  # sent and acknowledged
+    state = pipeline.developments.get(f"lethal_assault_state_forces|st-1/{copies[0].dyad}")
+    assert state["alert"]["revision"] == 3
+    # every counted event is observed for the spike tables, keyed by its subject; the negated one is not
+    observed = outbox.to(pipeline.observations_topic.get_topic_name())
+    assert {k for k, _ in observed} == {"actor:usa", "actor:kataib_hezbollah", "dyad:usa|kataib_hezbollah",
+                                         "country:IRQ"}
+    assert len(observed) == 3 * 4
+
+
+async def test_redelivered_events_raise_no_new_alert(pipeline, outbox):
+    strike = strike_events("a1")[0]
+    first = await _alerts_for(pipeline, outbox, [strike])
+    again = await _alerts_for(pipeline, outbox, [strike, strike])
+    assert len(first) == 1 and again == first
+
+
+async def test_alerts_agent_dead_letters_what_is_not_an_event(pipeline, outbox):
+    async with pipeline.alerts_agent.test_context() as agent:
+        await agent.put(b'{"record_type": "event"}', key=b"x")
+    (letter,) = [DeadLetter.from_json(v) for _, v in outbox.to(pipeline.names.dlq)]
+    assert letter.stage == "alerts" and letter.topic == pipeline.names.events
+
+
+async def test_tables_agent_raises_a_spike_alert_from_a_burst(pipeline, outbox):
+    burst = [hostile_event(i, type="THREATEN", when=T0 + timedelta(minutes=2 * i), outlet=f"Outlet {i % 4}")
+             for i in range(12)]
+    observations = [obs for ev in burst for obs in pipeline.core.spikes.observations(ev)]
+    async with pipeline.tables_agent.test_context() as agent:
+        for obs in observations:
+            await agent.put(obs.to_json(), key=obs.key.encode())
+    spikes = [Alert.from_json(v) for _, v in outbox.to(pipeline.names.alerts)]
+    assert spikes and {a.rule_kind for a in spikes} == {"spike"}
+    assert "dyad_escalation_24h" in {a.rule for a in spikes}
+    assert pipeline.escalation.get("dyad:usa|kataib_hezbollah")["head"] is not None
+
+
+async def test_subscriptions_agent_routes_to_each_matching_subscription(pipeline, outbox):
+    pipeline.feed.apply(b"badr", Subscription(name="badr", actors=["Badr Organisation"]).to_json())
+    pipeline.feed.apply(b"high", Subscription(name="high", min_severity="high").to_json())
+    pipeline.feed.ready.set()
+    alerts = [a for a in await _alerts_for(pipeline, outbox, strike_events("a1"))]
+    assert {a.rule for a in alerts} == {"lethal_assault_state_forces", "armed_group_threat_to_state"}
+    async with pipeline.subscriptions_agent.test_context() as agent:
+        for alert in alerts:
+            await agent.put(alert.to_json(), key=alert.alert_id.encode())
+    badr = [Alert.from_json(v) for _, v in outbox.to(pipeline.names.subscription_alerts("badr"))]
+    high = [Alert.from_json(v) for _, v in outbox.to(pipeline.names.subscription_alerts("high"))]
+    assert [a.rule for a in badr] == ["armed_group_threat_to_state"] and badr[0].subscriptions == ["badr"]
+    assert [a.rule for a in high] == ["lethal_assault_state_forces"]
+
+
+def test_subscription_feed_applies_updates_tombstones_and_ignores_garbage(pipeline):
+    feed = pipeline.feed
+    feed.apply(b"badr", Subscription(name="badr", actors=["badr_organization"]).to_json())
+    feed.apply(b"junk", b"{not json")
+    feed.apply(None, b"{}")
+    assert pipeline.subscriptions.names() == ["badr"]
+    feed.apply(b"badr", None)
+    assert pipeline.subscriptions.names() == []
+
+
+async def test_a_send_failure_stops_the_agent_instead_of_dead_lettering(pipeline, outbox):
+    async def refuse(*args, **kwargs):
+        raise ConnectionError("broker gone")
+
+    outbox.send = refuse
+    async with pipeline.tag_agent.test_context() as agent:
+        try:
+            await agent.put(_raw("a1", "Outlet A"), key=b"a1")
+        except ConnectionError:
+            pass
+        else:
+            raise AssertionError("the failure must propagate")
+    assert isinstance(pipeline.app.crash_reason, ConnectionError)  # the worker is told to stop; the record stays unacknowledged
+    assert outbox.sent == []

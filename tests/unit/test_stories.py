@@ -1,0 +1,110 @@
+"""Near-duplicate detection: copies of one story share an id; different stories do not."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from faultline.alerting.config import StorySettings
+from faultline.stories import StoryIndex, new_story_id, similarity, sketch, words
+
+T0 = datetime(2026, 2, 21, 6, 0, tzinfo=UTC)
+SETTINGS = StorySettings()
+
+STORY = (
+    "A drone strike before dawn on Friday killed a senior commander of an armed group in the river district "
+    "south of the capital, officials said, in an operation confirmed within three hours by the command. "
+    "The government convened an emergency session and described the strike as a violation of sovereignty, "
+    "while the group's allies warned of consequences and called for the departure of foreign forces. "
+    "Analysts said the attack complicates negotiations over the future of the troops stationed in the country."
+)
+OTHER = (
+    "The central bank left its main interest rate unchanged on Thursday and said inflation was easing faster "
+    "than expected, while warning that the labour market remained tight and wage growth could keep prices "
+    "elevated into next year; markets had priced in a small chance of a cut before the summer recess."
+)
+
+
+def _index(**overrides) -> tuple[StoryIndex, dict]:
+    store: dict = {}
+    return StoryIndex(store, SETTINGS.model_copy(update=overrides)), store
+
+
+def test_words_fold_case_and_accents():
+    assert words("Ça VA, Jurf al-Sakhar!") == ["ca", "va", "jurf", "al", "sakhar"]
+
+
+def test_sketch_is_deterministic_sorted_and_bounded():
+    a, b = sketch(STORY, SETTINGS), sketch(STORY, SETTINGS)
+    assert a == b and list(a) == sorted(a) and len(a) == SETTINGS.sketch_size
+    assert sketch("", SETTINGS) == ()
+
+
+def test_similarity_separates_copies_from_other_stories():
+    k = SETTINGS.sketch_size
+    base = sketch(STORY, SETTINGS)
+    edited = sketch(STORY.replace("Friday", "Saturday") + " Reporting by a correspondent.", SETTINGS)
+    assert similarity(base, base, k) == 1.0
+    assert similarity(base, edited, k) >= SETTINGS.min_similarity
+    assert similarity(base, sketch(OTHER, SETTINGS), k) < 0.1
+
+
+def test_three_outlets_one_story():
+    index, _ = _index()
+    first = index.assign("a1", "Strike kills commander", STORY, T0)
+    second = index.assign("a2", "Drone strike kills militia commander", STORY, T0 + timedelta(minutes=20))
+    third = index.assign("a3", "STRIKE KILLS COMMANDER", STORY.replace("officials said", "sources said"),
+                         T0 + timedelta(hours=2))
+    assert first.new and first.story_id == new_story_id("a1")
+    assert not second.new and not third.new
+    assert {first.story_id, second.story_id, third.story_id} == {first.story_id}
+    assert third.articles == 3 and 0.6 <= third.similarity <= 1.0
+
+
+def test_a_different_story_gets_its_own_id():
+    index, _ = _index()
+    a = index.assign("a1", "Strike", STORY, T0)
+    b = index.assign("b1", "Rates", OTHER, T0)
+    assert a.story_id != b.story_id and b.new
+
+
+def test_a_copy_past_the_horizon_starts_a_new_story():
+    index, _ = _index()
+    a = index.assign("a1", "Strike", STORY, T0)
+    late = index.assign("a2", "Strike", STORY, T0 + SETTINGS.horizon + timedelta(hours=1))
+    assert late.new and late.story_id != a.story_id
+
+
+def test_replayed_article_keeps_its_story_and_does_not_count_twice():
+    index, store = _index()
+    a = index.assign("a1", "Strike", STORY, T0)
+    index.assign("a2", "Strike", STORY, T0)
+    again = index.assign("a1", "Strike (updated)", OTHER, T0 + timedelta(days=30))
+    assert again.story_id == a.story_id and not again.new and again.articles == 2
+    assert store[f"s:{a.story_id}"][2] == 2
+
+
+def test_short_texts_never_merge():
+    index, _ = _index()
+    a = index.assign("a1", "Breaking", "news", T0)
+    b = index.assign("a2", "Breaking", "news", T0)
+    assert a.new and b.new and a.story_id != b.story_id
+
+
+def test_assignment_depends_only_on_the_order_of_arrivals():
+    def run() -> list[str]:
+        index, _ = _index()
+        return [index.assign(i, "t", text, T0).story_id
+                for i, text in [("a1", STORY), ("b1", OTHER), ("a2", STORY), ("b2", OTHER + " Update.")]]
+
+    first, second = run(), run()
+    assert first == second and first[0] == first[2] and first[1] == first[3] and first[0] != first[1]
+
+
+def test_store_values_are_replaced_not_mutated():
+    index, store = _index()
+    index.assign("a1", "t", STORY, T0)
+    snapshot = {k: (list(v) if isinstance(v, list) else v) for k, v in store.items()}
+    held = {k: v for k, v in store.items()}
+    index.assign("a2", "t", STORY, T0)
+    for key, value in held.items():
+        assert value == snapshot[key], f"{key} was mutated in place"
