@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from faultline.knowledge.catalog import ActorEntry, Catalog
@@ -58,7 +58,7 @@ class Resolution:
     def add_place_mention(self, record: PlaceRecord, start: int, end: int) -> None:
         existing = self.places.setdefault(record.key, record)
         existing.mentions.append((start, end))
-        self.place_mentions.append(Mention(start, end, existing.key, "place"))
+        self.place_mentions.append(Mention(start, end, existing.key, existing.kind or "other"))
 
 
 def _noun_table(signals: Signals) -> dict[tuple[str, ...], str]:
@@ -267,6 +267,3 @@ def _dateline(text: str, hit: Hit, sentence_starts: list[int]) -> bool:
     follow = text[hit.end:hit.end + 2]
     return shown.isupper() or follow.startswith((",", " (", "*"))
 
-
-def actor_name_map(records: Mapping[str, ActorRecord]) -> dict[str, str]:
-    return {k: r.name for k, r in records.items()}

@@ -33,7 +33,7 @@ def test_rss_with_hints_and_relative_links():
     parsed = parse_feed(RSS, {"Content-Type": "application/rss+xml"}, URL, max_expansion=LIMIT)
     assert parsed.version == "rss20" and parsed.bozo_reason is None
     assert parsed.title == "Example World" and parsed.language == "fr-FR"
-    assert parsed.hint_seconds == 1800  # ttl 30 min < hourly/4 = 15 min? no: max(1800, 900)
+    assert parsed.hint_seconds == 1800  # the larger of <ttl> (30 min) and sy:updatePeriod (hourly/4 = 15 min)
     assert parsed.entries[0]["link"] == "https://news.example/world/1"
     assert parsed.entries[0]["title"] == "Frappes près de Bassora"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from alerting_builders import NEGATED, STRIKE, T0, THREAT, article, hostile_event, strike_events
-from conftest import NOW
+from processor_fakes import NOW
 
 from faultline.schema import Alert, DeadLetter, Event, Subscription, TaggedArticle
 from faultline.transform import event_key
