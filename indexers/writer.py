@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from faultline.errors import ServiceError
-from faultline.indexing.bulk import Outcome, backoff_delay, classify, retryable_status
+from faultline.indexing.bulk import Outcome, backoff_delay, classify
 from faultline.indexing.documents import IndexAction
 
 log = logging.getLogger(__name__)

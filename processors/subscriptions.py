@@ -11,7 +11,7 @@ import asyncio
 import logging
 
 from faultline.alerting.subscriptions import SubscriptionSet
-from faultline.errors import SchemaError, ServiceError
+from faultline.errors import SchemaError
 from faultline.schema import Subscription
 from faultline.settings import Settings
 from processors.kafka import aiokafka_options
@@ -44,7 +44,7 @@ class SubscriptionFeed:
         log.info("subscription %s active", name)
 
     async def run(self) -> None:
-        from aiokafka import AIOKafkaConsumer, TopicPartition
+        from aiokafka import AIOKafkaConsumer
 
         topic = self.settings.names.subscriptions
         consumer = AIOKafkaConsumer(group_id=None, enable_auto_commit=False, auto_offset_reset="earliest",
@@ -52,37 +52,27 @@ class SubscriptionFeed:
                                     **aiokafka_options(self.settings))
         await consumer.start()
         try:
-            partitions = await self._partitions(consumer, topic)
-            tps = [TopicPartition(topic, p) for p in partitions]
-            consumer.assign(tps)
-            await consumer.seek_to_beginning(*tps)
-            ends = await consumer.end_offsets(tps)
-            pending = {tp: end for tp, end in ends.items() if end > 0}
-            if not pending:
-                self.ready.set()
+            consumer.subscribe([topic])  # without a group: every partition, from the beginning
+            ends: dict | None = None
+            waited = 0
             while True:
                 batches = await consumer.getmany(timeout_ms=500)
-                for tp, records in batches.items():
+                for records in batches.values():
                     for record in records:
                         self.apply(record.key, record.value)
-                        if tp in pending and record.offset + 1 >= pending[tp]:
-                            del pending[tp]
-                if not self.ready.is_set():
-                    for tp in list(pending):
-                        if await consumer.position(tp) >= pending[tp]:
-                            del pending[tp]
-                    if not pending:
-                        log.info("subscriptions loaded: %s", ", ".join(self.subscriptions.names()) or "none")
-                        self.ready.set()
+                if self.ready.is_set():
+                    continue
+                assigned = consumer.assignment()
+                if not assigned:
+                    waited += 1
+                    if waited % 60 == 0:
+                        log.warning("still waiting for topic %s; run `faultline init`", topic)
+                    continue
+                if ends is None:
+                    ends = await consumer.end_offsets(list(assigned))
+                positions = {tp: await consumer.position(tp) for tp in ends}
+                if all(positions[tp] >= end for tp, end in ends.items()):
+                    log.info("subscriptions loaded: %s", ", ".join(self.subscriptions.names()) or "none")
+                    self.ready.set()
         finally:
             await consumer.stop()
-
-    @staticmethod
-    async def _partitions(consumer, topic: str) -> list[int]:
-        for _ in range(60):
-            if topic in await consumer.topics():
-                found = consumer.partitions_for_topic(topic)
-                if found:
-                    return sorted(found)
-            await asyncio.sleep(0.5)
-        raise ServiceError(f"topic {topic} not found on the cluster; run `faultline init`")

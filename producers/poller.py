@@ -15,11 +15,16 @@ from faultline.feeds.config import ProducerConfig
 from faultline.feeds.digest import Digest, digest_feed
 from faultline.feeds.outcome import PollResult, RunSummary, http_disposition
 from faultline.feeds.parse import EntityExpansionRefused, NotAFeed
-from faultline.feeds.policy import base_interval, cache_control_seconds, first_poll_offset, retry_after_seconds
+from faultline.feeds.policy import (
+    base_interval,
+    cache_control_seconds,
+    first_poll_offset,
+    retry_after_seconds,
+)
 from faultline.feeds.registry import FeedSpec
 from faultline.feeds.seen import Validators
 from faultline.feeds.state import FeedState, apply_result
-from faultline.feeds.wire import Message, article_message, dead_letter_message
+from faultline.feeds.wire import article_message, dead_letter_message
 from faultline.names import Names
 from faultline.schema import Article, DeadLetter
 from producers.fetch import Fetcher, FetchError, Response
@@ -28,6 +33,8 @@ from producers.kafka_io import Publisher
 from producers.seenstore import SeenStore
 
 log = logging.getLogger(__name__)
+# Bytes of the original kept in a dead letter: base64 of this fits the client's 1 MB request limit.
+DEAD_LETTER_PAYLOAD = 500_000
 
 
 def utcnow() -> datetime:
@@ -136,7 +143,7 @@ class Poller:
             errors = await self.publisher.send([article_message(self.names.raw_articles, a) for a in new])
             letters: list[tuple[str | None, DeadLetter]] = [
                 (None, DeadLetter.for_payload(stage="producer", error=f.error, payload=f.payload, failed_at=at,
-                                              key=feed.id))
+                                              key=feed.id, max_payload=DEAD_LETTER_PAYLOAD))
                 for f in digest.failures
             ]
             for article, error in zip(new, errors, strict=True):
@@ -145,7 +152,7 @@ class Poller:
                 elif _is_data_error(error):
                     letters.append((article.article_id, DeadLetter.for_payload(
                         stage="producer", error=error, payload=article.to_json(), failed_at=at,
-                        topic=self.names.raw_articles, key=article.article_id)))
+                        topic=self.names.raw_articles, key=article.article_id, max_payload=DEAD_LETTER_PAYLOAD)))
                 else:
                     result.publish_failures += 1
             letter_errors = await self.publisher.send([dead_letter_message(self.names.dlq, dl) for _, dl in letters])

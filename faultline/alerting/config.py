@@ -58,6 +58,8 @@ class EventCondition(_Model):
     max_dead: int | None = None
     min_injured: int | None = None
     min_weight: float | None = None
+    source_known: bool | None = None  # true: the source must be a resolved actor
+    target_known: bool | None = None
     source_kinds: frozenset[str] = frozenset()
     target_kinds: frozenset[str] = frozenset()
     any_party_kinds: frozenset[str] = frozenset()

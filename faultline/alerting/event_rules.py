@@ -31,6 +31,10 @@ class Step:
     alert: Alert | None
 
 
+def _known(ref: ActorRef | None) -> bool:
+    return ref is not None and bool(ref.id)
+
+
 def excluded(event: Event, exclude: frozenset[str]) -> bool:
     """True when the rules' ``exclude`` list keeps ``event`` out of alerts and tables."""
     return (
@@ -93,6 +97,10 @@ class EventAlerting:
         if cond.min_injured is not None and injured < cond.min_injured:
             return False
         if cond.min_weight is not None and event.weight < cond.min_weight:
+            return False
+        if cond.source_known is not None and _known(event.source) != cond.source_known:
+            return False
+        if cond.target_known is not None and _known(event.target) != cond.target_known:
             return False
         src, tgt = self._kinds(event.source), self._kinds(event.target)
         if cond.source_kinds and not src & cond.source_kinds:

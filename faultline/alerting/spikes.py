@@ -26,11 +26,16 @@ from faultline.alerting.titles import human_duration, spike_title
 from faultline.schema import ActorRef, AlertEvidence, Event, PlaceRef, Record, Versions
 
 MAX_OUTLETS_PER_BUCKET = 64
-RECENT_EVENTS = 128  # event ids remembered per tally, so an observation delivered twice counts once
+RECENT_EVENTS = 128  # event ids (and story/type keys) remembered per tally, so nothing counts twice
 
 
 def _short_id(event_id: str) -> str:
     return hashlib.sha1(event_id.encode()).hexdigest()[:10]
+
+
+def escalation_weight(plover_weight: float) -> float:
+    """How much an event escalates: the magnitude of a conflictual (negative) PLOVER weight, else nothing."""
+    return max(0.0, -plover_weight)
 
 
 class Observation(Record):
@@ -41,9 +46,10 @@ class Observation(Record):
     subject: str
     time: datetime
     type: str
-    weight: float = 0.0
+    weight: float = 0.0  # escalation weight (>= 0)
     source: str
     event_id: str
+    story_id: str | None = None
     evidence: AlertEvidence
     actors: list[ActorRef] = []
     places: list[PlaceRef] = []
@@ -151,8 +157,9 @@ class SpikeAlerting:
                                  sentence=event.sentence)
         return [
             Observation(
-                scope=scope, subject=subject, time=event.published, type=event.type, weight=event.weight,
-                source=outlet_of(event), event_id=event.event_id, evidence=evidence,
+                scope=scope, subject=subject, time=event.published, type=event.type,
+                weight=escalation_weight(event.weight),
+                source=outlet_of(event), event_id=event.event_id, story_id=event.story_id, evidence=evidence,
                 actors=[r for r in parties if scope != "actor" or r.id == subject],
                 places=[event.place] if event.place else [], dyad=event.dyad, versions=event.versions,
             )
@@ -167,7 +174,11 @@ class SpikeAlerting:
         return int(when.timestamp() // self.bucket_seconds)
 
     def observe(self, tally: Tally, obs: Observation, seq: int | None = None) -> Tally | None:
-        """The tally with ``obs`` counted; None when ``seq`` (or the event itself) was counted already."""
+        """The tally with ``obs`` counted; None when ``seq`` (or the event itself) was counted already.
+
+        Another copy of a story already counted for this subject (same story, same event type) adds its
+        source but not another event: a wire story republished by forty outlets is not forty events.
+        """
         if seq is not None and tally.seq is not None and seq <= tally.seq:
             return None
         short = _short_id(obs.event_id)
@@ -177,16 +188,20 @@ class SpikeAlerting:
         head = index if tally.head is None else max(tally.head, index)
         if index <= head - self.span_buckets:  # older than the longest window
             return replace(tally, seq=seq if seq is not None else tally.seq)
+        copy_key = _short_id(f"{obs.story_id}/{obs.type}") if obs.story_id else None
+        repeat = copy_key is not None and copy_key in tally.recent
         old = tally.buckets.get(index, Bucket())
         outlets = old.outlets if obs.source in old.outlets else (*old.outlets, obs.source)
         bucket = Bucket(
-            counts={**old.counts, obs.type: old.counts.get(obs.type, 0) + 1},
-            weights={**old.weights, obs.type: round(old.weights.get(obs.type, 0.0) + obs.weight, 6)},
+            counts=old.counts if repeat else {**old.counts, obs.type: old.counts.get(obs.type, 0) + 1},
+            weights=old.weights if repeat else {
+                **old.weights, obs.type: round(old.weights.get(obs.type, 0.0) + obs.weight, 6)},
             outlets=outlets[:MAX_OUTLETS_PER_BUCKET],
         )
-        buckets = {**tally.buckets, index: bucket}
-        return self._fold(replace(tally, head=head, buckets=buckets, evidence=self._recent(tally, obs),
-                                  recent=(*tally.recent, short)[-RECENT_EVENTS:],
+        seen = (short,) if repeat or copy_key is None else (short, copy_key)
+        return self._fold(replace(tally, head=head, buckets={**tally.buckets, index: bucket},
+                                  evidence=tally.evidence if repeat else self._recent(tally, obs),
+                                  recent=(*tally.recent, *seen)[-RECENT_EVENTS:],
                                   seq=seq if seq is not None else tally.seq))
 
     def _recent(self, tally: Tally, obs: Observation) -> tuple[AlertEvidence, ...]:

@@ -8,7 +8,13 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from faultline.feeds.config import COMPRESSION_TYPES, FetchLimits, FulltextOptions, ProducerConfig, PublishOptions
+from faultline.feeds.config import (
+    COMPRESSION_TYPES,
+    FetchLimits,
+    FulltextOptions,
+    ProducerConfig,
+    PublishOptions,
+)
 from faultline.feeds.normalise import NormaliseOptions
 from faultline.feeds.policy import PollPolicy
 

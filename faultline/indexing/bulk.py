@@ -62,11 +62,6 @@ def classify(item: dict[str, Any]) -> tuple[Outcome, str | None]:
     return Outcome.RETRY, reason
 
 
-def retryable_status(status: int | None) -> bool:
-    """Whole-request failures worth retrying: throttling, timeouts and server errors."""
-    return status is None or status in (408, 429) or status >= 500
-
-
 def backoff_delay(attempt: int, *, base: float = 0.5, cap: float = 30.0, jitter: float = 0.5) -> float:
     """Exponential backoff for ``attempt`` (0 first), capped; ``jitter`` in [0, 1] spreads it by up to ±50 %."""
     if attempt < 0:

@@ -21,17 +21,58 @@ from faultline.knowledge.datafiles import load_yaml, raise_if_problems
 SIGNALS_PATH = Path(__file__).resolve().parent / "data" / "signals.yaml"
 
 EVENT_TYPES: tuple[str, ...] = (
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
 )
-QUADS: tuple[str, ...] = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
+QUADS: tuple[str, ...] = (
+    "verbal_cooperation",
+    "material_cooperation",
+    "verbal_conflict",
+    "material_conflict",
+)
 #: Forms of a trigger surface: how it relates to its lemma (used for voice and modality).
-FORMS: tuple[str, ...] = ("base", "third", "past", "participle", "past_participle", "gerund", "singular", "plural", "phrase")
+FORMS: tuple[str, ...] = (
+    "base",
+    "third",
+    "past",
+    "participle",
+    "past_participle",
+    "gerund",
+    "singular",
+    "plural",
+    "phrase",
+)
 _GROUP_FIELDS = frozenset({"verbs", "nouns", "phrases", "weapons"})
-_TOP_FIELDS = frozenset({
-    "version", "types", "governing", "future_as", "refused_as", "threat_as", "triggers", "none", "cues",
-    "irregular_verbs", "double_final", "uncountable",
-})
+_TOP_FIELDS = frozenset(
+    {
+        "version",
+        "types",
+        "governing",
+        "future_as",
+        "refused_as",
+        "threat_as",
+        "triggers",
+        "none",
+        "cues",
+        "irregular_verbs",
+        "double_final",
+        "uncountable",
+    }
+)
 _SPACES = re.compile(r"\s+")
 
 
@@ -121,8 +162,9 @@ def normalise_surface(text: str) -> str:
 class _Inflector:
     """English inflection of the lexicon's verb lemmas and nouns, driven by the data file's exceptions."""
 
-    def __init__(self, irregular: Mapping[str, Mapping[str, str]], double: Iterable[str],
-                 uncountable: Iterable[str]) -> None:
+    def __init__(
+        self, irregular: Mapping[str, Mapping[str, str]], double: Iterable[str], uncountable: Iterable[str]
+    ) -> None:
         self.irregular = irregular
         self.double = frozenset(double)
         self.uncountable = frozenset(uncountable)
@@ -208,7 +250,11 @@ def _types(raw: Any, problems: list[str]) -> dict[str, EventType]:
         if name not in EVENT_TYPES:
             problems.append(f"types: {name!r} is not a PLOVER event type")
             continue
-        if not isinstance(spec, dict) or spec.get("quad") not in QUADS or not isinstance(spec.get("score"), int | float):
+        if (
+            not isinstance(spec, dict)
+            or spec.get("quad") not in QUADS
+            or not isinstance(spec.get("score"), int | float)
+        ):
             problems.append(f"types: {name}: needs a quad in {QUADS} and a numeric score")
             continue
         modes = spec.get("modes") or {}
@@ -218,7 +264,9 @@ def _types(raw: Any, problems: list[str]) -> dict[str, EventType]:
         scores = [spec["score"], *modes.values()]
         if any(not -10 <= s <= 10 for s in scores):
             problems.append(f"types: {name}: scores must lie in [-10, 10]")
-        types[name] = EventType(name, spec["quad"], float(spec["score"]), {m: float(s) for m, s in modes.items()})
+        types[name] = EventType(
+            name, spec["quad"], float(spec["score"]), {m: float(s) for m, s in modes.items()}
+        )
     missing = [t for t in EVENT_TYPES if t not in types]
     if missing:
         problems.append(f"types: missing {missing}")
@@ -234,7 +282,9 @@ def _type_key(key: str, types: Mapping[str, EventType]) -> tuple[str, str | None
     return type_, mode or None
 
 
-def _expand_group(key: str, group: Mapping[str, Any], inflector: _Inflector) -> Iterator[tuple[str, str, str, str]]:
+def _expand_group(
+    key: str, group: Mapping[str, Any], inflector: _Inflector
+) -> Iterator[tuple[str, str, str, str]]:
     """(surface, pos, form, lemma) for every entry of one trigger group."""
     for lemma in group.get("verbs") or ():
         for surface, form in inflector.verb_forms(normalise_surface(lemma)):
@@ -249,8 +299,9 @@ def _expand_group(key: str, group: Mapping[str, Any], inflector: _Inflector) -> 
         yield normalise_surface(lemma), "phrase", "phrase", lemma
 
 
-def _triggers(raw: Any, types: Mapping[str, EventType], inflector: _Inflector,
-              problems: list[str]) -> tuple[Trigger, ...]:
+def _triggers(
+    raw: Any, types: Mapping[str, EventType], inflector: _Inflector, problems: list[str]
+) -> tuple[Trigger, ...]:
     if not isinstance(raw, dict):
         problems.append("'triggers' must be a mapping of TYPE or TYPE:Mode to trigger groups")
         return ()
@@ -297,7 +348,9 @@ def _conversion(name: str, raw: Any, types: Mapping[str, EventType], problems: l
     return out
 
 
-def _governing(raw: Any, types: Mapping[str, EventType], problems: list[str]) -> dict[str, dict[str, str | None]]:
+def _governing(
+    raw: Any, types: Mapping[str, EventType], problems: list[str]
+) -> dict[str, dict[str, str | None]]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -352,7 +405,9 @@ def parse_signals(raw: Any, where: str = "signals") -> Signals:
     if not isinstance(irregular, dict) or not all(isinstance(v, dict) for v in irregular.values()):
         problems.append("'irregular_verbs' must map verbs to {past, participle, third}")
         irregular = {}
-    inflector = _Inflector(irregular, raw.get("double_final") or (), raw.get("uncountable") or ("aid", "aircraft"))
+    inflector = _Inflector(
+        irregular, raw.get("double_final") or (), raw.get("uncountable") or ("aid", "aircraft")
+    )
     triggers = _triggers(raw.get("triggers"), types, inflector, problems) if types else ()
     none = raw.get("none") or []
     if not isinstance(none, list) or not all(isinstance(v, str) and v.strip() for v in none):

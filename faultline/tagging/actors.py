@@ -78,6 +78,7 @@ class ActorResolver:
         self.gazetteer = gazetteer
         self._ambiguous = {a.id: frozenset(fold(f).strip() for f in a.ambiguous) for a in catalog.actors.values() if a.ambiguous}
         self._role_nouns = _noun_table(signals)
+        self._seat_nouns = frozenset(w for p in signals.cue("government_nouns") for w in fold(p).split())
         self._longest_role = max((len(k) for k in self._role_nouns), default=1)
         self._bodies = self._index_bodies(catalog.actors.values())
         self._members = {a.id: tuple(sorted(catalog.members_of(a.id))) for a in catalog.actors.values()}
@@ -217,8 +218,15 @@ class ActorResolver:
                 res.add_actor_mention(self.record(form.actor_id), hit.start, hit.end, form.form)
         elif locative or form is None:
             self._place(res, places, hit, res)
+            if form is not None and self._seat_of_government(folded, hit):
+                res.add_actor_mention(self.record(form.actor_id), hit.start, hit.end, "metonym")
         else:
             res.add_actor_mention(self.record(form.actor_id), hit.start, hit.end, form.form)
+
+    def _seat_of_government(self, folded: str, hit: Hit) -> bool:
+        """"the Foreign Ministry in Tehran", "officials in Baghdad": the capital stands for its government."""
+        before = folded[max(0, hit.start - 40):hit.start].split()
+        return len(before) >= 2 and before[-1] == "in" and before[-2] in self._seat_nouns
 
     def _place(self, res: Resolution, places: list[PlaceForm], hit: Hit, context: Resolution) -> None:
         ids = sorted({p.place_id for p in places})

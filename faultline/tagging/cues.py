@@ -21,7 +21,7 @@ class Cues:
         self.months = frozenset(signals.cue("months"))
         self.quantities = {words(k): v for k, v in signals.quantities.items()}
         self.weak = frozenset(signals.cue("weak_triggers"))
-        self.be = frozenset(w for p in signals.cue("passive_be") for w in p.split())
+        self.be = frozenset(p for p in signals.cue("passive_be") if " " not in p)
         self.prepositions = frozenset({
             "of", "in", "at", "from", "with", "for", "on", "by", "against", "between", "near", "into", "to", "over",
             "about", "under", "across", "like", "including", "among", "outside", "inside", "toward", "towards", "within",

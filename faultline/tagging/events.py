@@ -34,6 +34,8 @@ from faultline.tagging.tokens import SentenceTokens
 _GOVERN_REACH = 12
 _PLACE_KIND_RANK = {"base": 6, "crossing": 6, "town": 5, "district": 5, "city": 4, "other": 3, "region": 2, "country": 1}
 _DENIAL_LEMMAS = frozenset({"deny", "denial"})
+_DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "his", "their", "such", "s"})
+_EVIDENCE_GAP = 80
 
 
 @dataclass(slots=True)
@@ -50,6 +52,7 @@ class Candidate:
     hypothetical: bool = False
     historical: bool = False
     absorbed: bool = False
+    nominal: bool = False
     extra_spans: list[tuple[int, int]] = field(default_factory=list)
 
     @property
@@ -85,11 +88,13 @@ class EventExtractor:
         self.signals = signals
         self.cues = cues
         self.roles = RoleFinder(cues)
+        self._seen: set[str] = set()
 
     def extract(self, doc_id: str, text: str, sentences: list[Sentence], hits: list[Hit], res: Resolution,
                 published: datetime | None) -> list[EventRecord]:
         events: list[EventRecord] = []
         discourse = Discourse()
+        seen: set[str] = set()
         hit_starts = [h.start for h in hits]
         actor_mentions = sorted(res.mentions, key=lambda m: (m.start, m.end))
         mention_starts = [m.start for m in actor_mentions]
@@ -106,7 +111,8 @@ class EventExtractor:
             st = SentenceTokens(text, sentence.start, sentence.end)
             pa, pb = bisect_left(place_starts, sentence.start), bisect_left(place_starts, sentence.end)
             found = self._sentence(doc_id, text, sentence, st, triggers, sentence_mentions, place_mentions[pa:pb],
-                                   discourse, published)
+                                   discourse, published, seen)
+            seen.update(e.type for e in found if not e.negated)
             events.extend(found)
             self._carry(discourse, sentence_mentions, found)
         return events
@@ -118,15 +124,17 @@ class EventExtractor:
             discourse.last_subject = subjects[0]
         elif mentions:
             discourse.last_subject = mentions[0].key
-        material = [e.source for e in found or () if e.source and e.type in ("ASSAULT", "COERCE", "MOBILIZE") and not e.negated]
-        if material:
-            discourse.last_material_source = material[0]
+        for e in found or ():
+            if e.source and e.weight < 0 and not (e.negated or e.historical or e.hypothetical):
+                strength = abs(e.weight) + (2.0 if e.dead else 0.0)
+                if strength > discourse.main_event_strength:
+                    discourse.main_event_source, discourse.main_event_strength = e.source, strength
 
     # ------------------------------------------------------------------------------------- sentence
 
     def _sentence(self, doc_id: str, text: str, sentence: Sentence, st: SentenceTokens, triggers: list[tuple[Hit, Trigger]],
                   mentions: list[Mention], places: list[Mention], discourse: Discourse,
-                  published: datetime | None) -> list[EventRecord]:
+                  published: datetime | None, seen: set[str]) -> list[EventRecord]:
         if not st.tokens:
             return []
         disaster = any(True for _ in self.cues["disaster"].find(st.tokens))
@@ -138,10 +146,14 @@ class EventExtractor:
             if disaster and trigger.surface in self.cues.weak:
                 continue
             i, j = st.span(hit.start, hit.end)
-            cand = Candidate(trigger, hit.start, hit.end, i, j, trigger.type, trigger.mode, [trigger.id])
+            if trigger.participle and i > 0 and st.tokens[i - 1].text in _DEFINITE:
+                continue  # "the killed commander": an attribute, not a report
+            cand = Candidate(trigger, hit.start, hit.end, i, j, trigger.type, trigger.mode, [trigger.id],
+                             nominal=_nominal(trigger, st, i))
             (weapons if trigger.pos == "weapon" else candidates).append(cand)
         self._denials(candidates)
         self._govern(st, candidates)
+        self._anaphora(st, candidates, seen)
         background = background_start(self.cues, st)
         live = [c for c in candidates if not c.absorbed]
         for cand in live:
@@ -156,7 +168,9 @@ class EventExtractor:
         out: list[EventRecord] = []
         assault_seen = False
         for cand in sorted(merged, key=lambda c: c.start):
-            source, target = self.roles.roles(st, cand.i, cand.j, cand.type, cand.trigger.pos, cand.trigger.participle,
+            source, target = self.roles.roles(st, cand.i, cand.j, cand.type, "noun" if cand.nominal else cand.trigger.pos,
+                                              cand.trigger.lemma,
+                                              cand.trigger.participle,
                                               tok_mentions, attribution, discourse)
             dead = injured = None
             if cand.type == "ASSAULT" and not assault_seen and not cand.negated:
@@ -173,6 +187,19 @@ class EventExtractor:
                 if later:
                     cand.absorbed = True
 
+    def _anaphora(self, st: SentenceTokens, candidates: list[Candidate], seen: set[str]) -> None:
+        """A definite noun ("the strike", "Friday's attack") refers back to an event already reported."""
+        verbs = {c.type for c in candidates if not c.nominal and not c.absorbed}
+        for cand in candidates:
+            if cand.absorbed or not cand.nominal or cand.type not in seen or cand.type in verbs:
+                continue
+            if _definite(st, cand.i) and not self._has_roles_after(st, cand):
+                cand.absorbed = True
+
+    def _has_roles_after(self, st: SentenceTokens, cand: Candidate) -> bool:
+        nxt = st.tokens[cand.j].text if cand.j < len(st) else ""
+        return nxt in self.cues.target_words or nxt == "by"
+
     def _govern(self, st: SentenceTokens, candidates: list[Candidate]) -> None:
         ordered = sorted(candidates, key=lambda c: c.start)
         for gi, gov in enumerate(ordered):
@@ -188,7 +215,7 @@ class EventExtractor:
                 if mode_key is None:
                     continue
                 content.absorbed = True
-                mode = table[mode_key]
+                mode = content.mode if content.type == gov.type else table[mode_key]
                 if gov.mode is None and mode is not None:
                     gov.mode = mode
                 gov.rules.append(f"<{content.trigger.id}")
@@ -196,14 +223,14 @@ class EventExtractor:
 
     def _modality(self, st: SentenceTokens, cand: Candidate, background: int | None, published: datetime | None) -> None:
         base = cand.trigger.form == "base"
-        m = modality(self.cues, st, cand.i, cand.j, base, background, published)
+        m = modality(self.cues, st, cand.i, cand.j, base and not cand.nominal, cand.nominal, background, published)
         etype = self.signals.types[cand.type]
         convert = None
         if m.threatened and etype.conflict:
             convert = self.signals.threat_as.get(cand.key) or self.signals.threat_as.get(cand.type)
             if convert:
                 cand.rules.append("+threat")
-        elif (m.refused or m.negated) and etype.cooperative:
+        elif m.refused and etype.cooperative:
             convert = self.signals.refused_as.get(cand.key) or self.signals.refused_as.get(cand.type)
             if convert:
                 cand.rules.append("+refused")
@@ -224,8 +251,9 @@ class EventExtractor:
 
     def _merge(self, candidates: list[Candidate]) -> list[Candidate]:
         groups: dict[tuple, Candidate] = {}
-        for cand in sorted(candidates, key=lambda c: c.start):
-            key = (cand.type, cand.negated, cand.hypothetical, cand.historical)
+        ordered = sorted(candidates, key=lambda c: (c.hypothetical, c.start))
+        for cand in ordered:
+            key = (cand.type, cand.negated, cand.historical)
             first = groups.get(key)
             if first is None:
                 groups[key] = cand
@@ -236,8 +264,8 @@ class EventExtractor:
                 first.rules.insert(0, cand.trigger.id)
             else:
                 first.rules.append(cand.trigger.id)
-            if first.trigger.pos in ("noun", "weapon") and cand.trigger.pos == "verb":
-                first.trigger, first.i, first.j = cand.trigger, cand.i, cand.j
+            if first.nominal and not cand.nominal:
+                first.trigger, first.i, first.j, first.nominal = cand.trigger, cand.i, cand.j, False
         return list(groups.values())
 
     def _weapons(self, st: SentenceTokens, events: list[Candidate], weapons: list[Candidate], background: int | None,
@@ -268,8 +296,10 @@ class EventExtractor:
     def _record(self, doc_id: str, text: str, sentence: Sentence, st: SentenceTokens, cand: Candidate,
                 source: str | None, target: str | None, attribution: Attribution | None, places: list[Mention],
                 dead: int | None, injured: int | None) -> EventRecord:
-        spans = [(cand.start, cand.end), *cand.extra_spans]
-        ev_start, ev_end = min(s for s, _ in spans), max(e for _, e in spans)
+        ev_start, ev_end = cand.start, cand.end
+        for s, e in sorted(cand.extra_spans):
+            if s - ev_end <= _EVIDENCE_GAP and ev_start - e <= _EVIDENCE_GAP:
+                ev_start, ev_end = min(ev_start, s), max(ev_end, e)
         attributed_key = attribution.speaker if attribution else None
         attributed_text = attribution.text if attribution else None
         digest = hashlib.sha1(f"{doc_id}|{sentence.start}|{ev_start}|{cand.type}".encode()).hexdigest()[:20]
@@ -302,6 +332,32 @@ class EventExtractor:
             if best is None or score > best[0]:
                 best = (score, m.key)
         return best[1] if best else None
+
+
+def _definite(st: SentenceTokens, i: int) -> bool:
+    """A definite noun phrase: "the strike", "the American strike", "Friday's strike", "its attacks"."""
+    for k in range(i - 1, max(-1, i - 4), -1):
+        token = st.tokens[k]
+        if token.text in _DEFINITE or token.text.endswith("'s"):
+            return True
+        if st.tokens[k + 1].clause_break or not (token.gap.strip() == "" and _proper(st, k)):
+            return False
+    return False
+
+
+def _proper(st: SentenceTokens, k: int) -> bool:
+    token = st.tokens[k]
+    return token.text[:1].isalpha() and token.text != token.text.upper() and st.text[token.start].isupper() or token.text.isupper()
+
+
+def _nominal(trigger: Trigger, st: SentenceTokens, i: int) -> bool:
+    """A noun trigger, or a verb form used as a noun after a determiner ("the strike", "a kill")."""
+    if trigger.pos in ("noun", "weapon"):
+        return True
+    if trigger.pos == "verb" and trigger.form in ("base", "third", "gerund") and i > 0:
+        prev = st.tokens[i - 1].text
+        return prev in ("a", "an") or _definite(st, i)
+    return False
 
 
 def _hyphen_modifier(text: str, start: int) -> bool:

@@ -15,7 +15,7 @@ from faultline.tagging.tokens import SentenceTokens
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _NEGATION_BEFORE = 4
 _MODAL_BEFORE = 6
-_TIME_WINDOW = 10
+_TIME_WINDOW = 14
 
 
 @dataclass(slots=True)
@@ -55,14 +55,15 @@ def _negated_before(cues: Cues, st: SentenceTokens, lo: int, i: int) -> bool:
 
 
 def _negated_after(cues: Cues, st: SentenceTokens, j: int, hi: int) -> bool:
+    """"casualties were not reported": a be-form right after the noun, then a negation."""
     toks = st.tokens
-    for k in range(j, min(hi, j + 4)):
-        if toks[k].text in ("not", "never") or toks[k].text.endswith("n't"):
-            return True
-    return False
+    k = j
+    while k < min(hi, j + 3) and toks[k].text in cues.be:
+        k += 1
+    return k > j and k < hi and (toks[k].text in ("not", "never") or toks[k].text.endswith("n't"))
 
 
-def modality(cues: Cues, st: SentenceTokens, i: int, j: int, base_form: bool, background_from: int | None,
+def modality(cues: Cues, st: SentenceTokens, i: int, j: int, base_form: bool, nominal: bool, background_from: int | None,
              published: datetime | None) -> Modality:
     """Flags for the trigger at tokens [i, j) of ``st``."""
     lo, hi = st.clause_bounds(i)
@@ -74,7 +75,7 @@ def modality(cues: Cues, st: SentenceTokens, i: int, j: int, base_form: bool, ba
     if _ends_near(cues, "refusal", st, lo, i, 4):
         m.refused = True
         found.append("refusal")
-    if _negated_before(cues, st, lo, i) or _negated_after(cues, st, j, hi):
+    if _negated_before(cues, st, lo, i) or (nominal and _negated_after(cues, st, j, hi)):
         m.negated = True
         found.append("negation")
     if any(a < i for a, _ in cues["denial"].find(st.tokens, 0, i)):
@@ -87,7 +88,7 @@ def modality(cues: Cues, st: SentenceTokens, i: int, j: int, base_form: bool, ba
             t.text in ("if", "unless", "whether") for t in st.tokens[lo:i]):
         m.hypothetical = True
         found.append("hypothetical")
-    if base_form and i > 0 and st.tokens[i - 1].text == "to" and not (m.threatened or m.future or m.refused):
+    if not (m.threatened or m.future or m.refused) and _infinitive(st, i, base_form, nominal):
         m.hypothetical = True
         found.append("infinitive")
     if _historical(cues, st, i, j, lo, hi, published) or (background_from is not None and i >= background_from):
@@ -95,6 +96,14 @@ def modality(cues: Cues, st: SentenceTokens, i: int, j: int, base_form: bool, ba
         found.append("historical")
     m.cues = tuple(found)
     return m
+
+
+def _infinitive(st: SentenceTokens, i: int, base_form: bool, nominal: bool) -> bool:
+    """"to attack", or a noun after "to launch (an)": an intended act, not a reported one."""
+    toks = st.tokens
+    if base_form and i > 0 and toks[i - 1].text == "to":
+        return True
+    return nominal and any(toks[k].text == "to" for k in range(max(0, i - 3), i - 1))
 
 
 def _historical(cues: Cues, st: SentenceTokens, i: int, j: int, lo: int, hi: int, published: datetime | None) -> bool:

@@ -72,8 +72,7 @@ class PersonFinder:
     # ------------------------------------------------------------------------------------- cues
 
     def _title(self, text: str, res: Resolution, hit: Hit, mentions: list, on: date | None) -> None:
-        if not text[hit.start:hit.start + 1].isupper():
-            return  # "the president" in lower case names nobody in particular
+        capitalised = text[hit.start:hit.start + 1].isupper()
         after = _mention_at(mentions, hit.end, text)
         if after is not None:
             return  # a catalogue person follows the title
@@ -84,7 +83,7 @@ class PersonFinder:
             start = match.start(1)
             self._new_person(res, name, country, start, start + len(name), "person:title", ())
             return
-        if country:
+        if country and capitalised:
             self._office_holder(text, res, hit, country, on)
 
     def _office_holder(self, text: str, res: Resolution, hit: Hit, country: str, on: date | None) -> None:

@@ -48,10 +48,12 @@ class Attribution:
 
 @dataclass(slots=True)
 class Discourse:
-    """What earlier sentences leave for later ones: the last subject and the last material event's source."""
+    """What earlier sentences leave for later ones: the last subject, and the source of the main material
+    event so far (what "the strike" or "it" refers back to)."""
 
     last_subject: str | None = None
-    last_material_source: str | None = None
+    main_event_source: str | None = None
+    main_event_strength: float = 0.0
     names: dict[str, str] = field(default_factory=dict)
 
 
@@ -107,7 +109,7 @@ class RoleFinder:
     def __init__(self, cues: Cues) -> None:
         self.cues = cues
 
-    def roles(self, st: SentenceTokens, i: int, j: int, type_: str, pos: str, participle: bool,
+    def roles(self, st: SentenceTokens, i: int, j: int, type_: str, pos: str, lemma: str, participle: bool,
               mentions: list[TokMention], attribution: Attribution | None, discourse: Discourse) -> tuple[str | None, str | None]:
         excluded = attribution.region if attribution else (len(st), len(st))
         usable = [m for m in mentions if not (excluded[0] <= m.a < excluded[1])]
@@ -124,8 +126,13 @@ class RoleFinder:
             return between
 
         source = None
-        if pos in _NOUN_POSITIONS:
-            source = self._premodifier(st, i, usable) or self._after_word(st, j, usable, _SOURCE_AFTER, 4)
+        if pos in _NOUN_POSITIONS or lemma.startswith("receive"):
+            source = self._premodifier(st, i, usable) if pos in _NOUN_POSITIONS else None
+            if source is None:
+                source = self._after_word(st, j, usable, _SOURCE_AFTER, 4)
+                if source is not None:
+                    target = self._subject(st, i, [m for m in usable if m.key != source], discourse)
+                    return source, target if target != source else None
         if source is None and in_content and type_ in SPEECH_TYPES and speaker is not None:
             source = speaker
         if source is None:
@@ -136,8 +143,8 @@ class RoleFinder:
         target = self._target(st, i, j, type_, pos, usable, source)
         if target is None and in_content and type_ in SPEECH_TYPES and source == speaker:
             target = self._subject(st, i, [m for m in usable if m.key != speaker], discourse, carry=False)
-        if target is None and type_ in ("ACCUSE", "THREATEN", "REQUEST", "REJECT", "SANCTION") and self._anaphora(st, j):
-            target = discourse.last_material_source
+        if target is None and type_ in ("ACCUSE", "THREATEN", "REQUEST", "REJECT", "SANCTION") and self._anaphora(st, i):
+            target = discourse.main_event_source
         if target == source:
             target = None
         return source, target
@@ -210,7 +217,7 @@ class RoleFinder:
                 break
             if m.a >= hi and st.breaks_between(hi - 1, m.a) and m.a > hi + 1:
                 break
-            if pos in _NOUN_POSITIONS and type_ in SPEECH_TYPES and m.a > 0 and toks[m.a - 1].text == "of":
+            if type_ in SPEECH_TYPES and m.a > 0 and toks[m.a - 1].text == "of":
                 continue
             if _after_agent(st, m):
                 continue
@@ -226,8 +233,8 @@ class RoleFinder:
                     return after[0].key, after[1].key
         return None
 
-    def _anaphora(self, st: SentenceTokens, j: int) -> bool:
-        return any(a - j <= 4 for a, _ in self.cues["anaphora_events"].find(st.tokens, j, min(len(st), j + 8)))
+    def _anaphora(self, st: SentenceTokens, i: int) -> bool:
+        return any(a - i <= 6 for a, _ in self.cues["anaphora_events"].find(st.tokens, i, min(len(st), i + 10)))
 
 
 def _after_agent(st: SentenceTokens, m: TokMention) -> bool:

@@ -75,9 +75,10 @@ class PhraseSet:
 class SentenceTokens:
     """The tokens of ``text[start:end]`` with lookups from character offsets to token positions."""
 
-    __slots__ = ("tokens", "starts", "ends", "start", "end")
+    __slots__ = ("tokens", "starts", "ends", "start", "end", "text")
 
     def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
         tokens: list[Token] = []
         prev = start
         for m in _TOKEN.finditer(text, start, end):

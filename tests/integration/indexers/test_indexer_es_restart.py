@@ -7,8 +7,11 @@ home and ports) and stops it under the running indexer.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import socket
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 from indexer_helpers import count, produce, read_dead_letters
@@ -55,10 +58,13 @@ def _wait_healthy(svc: ElasticsearchService, timeout: float = 180.0) -> None:
 
 
 @pytest.fixture
-def private_es(stack, settings, tmp_path, monkeypatch, kafka_bootstrap, require):
+def private_es(stack, settings, monkeypatch, kafka_bootstrap, require):
     monkeypatch.setenv("FAULTLINE_ES_HEAP", "512m")
     port = _free_port_pair()
-    private = settings.model_copy(update={"home": tmp_path / "home", "dist_dir": dist_root(stack),
+    # Not under pytest's tmp_path: pytest resets its base directory to mode 0700 at every session start,
+    # which would lock out the unprivileged user Elasticsearch runs as when tests are started as root.
+    home = Path(tempfile.mkdtemp(prefix="faultline-es-restart-"))
+    private = settings.model_copy(update={"home": home, "dist_dir": dist_root(stack),
                                           "es_url": f"http://127.0.0.1:{port}"})
     svc = ElasticsearchService(private)
     require(svc.fetched(), f"no cached Elasticsearch distribution at {svc.dist}")
@@ -67,9 +73,13 @@ def private_es(stack, settings, tmp_path, monkeypatch, kafka_bootstrap, require)
         _wait_healthy(svc)
     except Exception:
         svc.stop()
+        shutil.rmtree(home, ignore_errors=True)
         raise
-    yield private, svc
-    svc.stop()
+    try:
+        yield private, svc
+    finally:
+        svc.stop()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 async def test_every_id_is_indexed_once_across_an_elasticsearch_restart(private_es):

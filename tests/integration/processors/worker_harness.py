@@ -20,9 +20,20 @@ READY_TIMEOUT = 90.0  # a worker's start: loading the tagger, joining the group,
 OUTPUT_TIMEOUT = 60.0  # the longest wait for an expected record (the pipeline answers in seconds)
 
 
-def worker_command() -> list[str]:
+def faultline_command(*args: str) -> list[str]:
+    """The ``faultline`` command of this interpreter's environment."""
     script = Path(sys.executable).with_name("faultline")
-    return [str(script), "worker"] if script.exists() else [sys.executable, "-m", "processors"]
+    return [str(script), *args] if script.exists() else [sys.executable, "-m", "faultline.cli.main", *args]
+
+
+def faultline_env(settings) -> dict[str, str]:
+    return {**os.environ, "FAULTLINE_NAMESPACE": settings.namespace, "FAULTLINE_HOME": str(settings.home),
+            "FAULTLINE_KAFKA_BOOTSTRAP": settings.kafka_bootstrap, "FAULTLINE_LOG_LEVEL": "INFO"}
+
+
+def run_faultline(settings, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(faultline_command(*args), env=faultline_env(settings), capture_output=True, text=True,
+                          timeout=timeout, cwd=str(REPO))
 
 
 class WorkerProcess:
@@ -31,10 +42,8 @@ class WorkerProcess:
     def __init__(self, settings, home: Path, label: str = "worker") -> None:
         self.settings = settings
         self.log_path = home / f"{label}-{uuid.uuid4().hex[:6]}.log"
-        env = {**os.environ, "FAULTLINE_NAMESPACE": settings.namespace, "FAULTLINE_HOME": str(home),
-               "FAULTLINE_KAFKA_BOOTSTRAP": settings.kafka_bootstrap, "FAULTLINE_LOG_LEVEL": "INFO"}
         self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(worker_command(), env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        self.proc = subprocess.Popen(faultline_command("worker"), env=faultline_env(settings), stdout=self._log, stderr=subprocess.STDOUT,
                                      cwd=str(REPO), start_new_session=True)
 
     def log(self) -> str:

@@ -62,7 +62,7 @@ def article(article_id: str = "art-1", *, title: str = "Strike in Jurf al-Sakhar
 def event_tag(text: str, sentence: str, trigger: str, *, type: str, source: str | None, target: str | None,
               place: str | None = None, dead: int | None = None, injured: int | None = None,
               mode: str | None = None, negated: bool = False, historical: bool = False,
-              weight: float = 5.0) -> EventTag:
+              weight: float = -9.0) -> EventTag:
     s = text.index(sentence)
     t = text.index(trigger, s)
     return EventTag(type=type, mode=mode, source_id=source, target_id=target, place=place, dead=dead,
@@ -104,7 +104,7 @@ def strike_events(article_id: str = "art-1", *, outlet: str | None = "Outlet A",
 
 def hostile_event(n: int, *, source: str = "usa", target: str = "kataib_hezbollah", type: str = "ASSAULT",
                   when: datetime = T0, outlet: str = "Outlet A", dead: int | None = None,
-                  weight: float = 5.0) -> Event:
+                  weight: float = -9.0) -> Event:
     """The n-th of a series of distinct hostile events between two actors."""
     sentence = f"Clash number {n} was reported today."
     art = article(f"series-{n}", title=f"Report {n}", body=sentence, published=when, outlet=outlet)

@@ -163,6 +163,12 @@ def test_assault_on_forces_without_deaths_is_elevated(alerting):
     assert alert.rule == "assault_on_state_forces" and alert.severity == "elevated"
 
 
+def test_an_attack_on_forces_by_an_unknown_attacker_is_left_to_the_tables(alerting):
+    ev = hostile_event(1, source="kataib_hezbollah", target="usa.military")
+    unknown = ev.model_copy(update={"source": ev.source.model_copy(update={"id": None}), "dyad": None})
+    assert alerting.matching(unknown) == []
+
+
 def test_an_attack_between_non_state_parties_without_deaths_is_no_event_alert(alerting):
     ev = hostile_event(1, source="kataib_hezbollah", target="villagers")
     assert alerting.matching(ev) == []

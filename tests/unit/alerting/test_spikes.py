@@ -45,6 +45,18 @@ def run(spikes: SpikeAlerting, events, store: dict, *, scope: str | None = None)
     return alerts
 
 
+def test_escalation_weight_counts_conflict_only():
+    from faultline.alerting.spikes import escalation_weight
+
+    assert escalation_weight(-9.5) == 9.5 and escalation_weight(4.0) == 0.0 and escalation_weight(0) == 0.0
+
+
+def test_cooperative_weight_does_not_feed_the_weighted_metric(spikes):
+    store: dict = {}
+    calm = [hostile_event(i, when=T0 + timedelta(minutes=i), weight=7.0) for i in range(5)]
+    assert not [a for a in run(spikes, calm, store, scope="country") if a.rule == "country_weight"]
+
+
 def test_one_event_observed_per_subject(spikes):
     strike = strike_events()[0]
     obs = spikes.observations(strike)
@@ -99,6 +111,17 @@ def test_a_burst_on_a_quiet_dyad_fires_once_then_revises(spikes):
     assert len(alerts[-1].evidence) <= 3
 
 
+def test_copies_of_one_story_add_sources_not_events(spikes):
+    store: dict = {}
+    copies = [strike_events(f"copy-{i}", outlet=f"Outlet {i}", story_id="st-9")[0] for i in range(6)]
+    other_story = strike_events("other", outlet="Outlet X", story_id="st-10")[0]
+    run(spikes, [*copies, other_story], store, scope="dyad")
+    tally = Tally.from_dict(store["dyad:usa|kataib_hezbollah"])
+    (bucket,) = tally.buckets.values()
+    assert bucket.counts == {"ASSAULT": 2}
+    assert len(bucket.outlets) == 7
+
+
 def test_no_spike_without_enough_sources(spikes):
     burst = [hostile_event(i, when=T0 + timedelta(minutes=5 * i), outlet="Only Outlet") for i in range(8)]
     assert [a for a in run(spikes, burst, {}, scope="dyad")] == []
@@ -134,7 +157,7 @@ def test_events_older_than_the_window_are_ignored(spikes):
 
 def test_actor_scope_and_weighted_country_scope(spikes):
     store: dict = {}
-    burst = [hostile_event(i, when=T0 + timedelta(minutes=i), weight=9.0) for i in range(3)]
+    burst = [hostile_event(i, when=T0 + timedelta(minutes=i), weight=-9.0) for i in range(3)]
     alerts = run(spikes, burst, store)
     rules = {a.rule for a in alerts}
     assert "actor_hour" in rules and "country_weight" in rules

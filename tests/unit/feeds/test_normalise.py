@@ -17,7 +17,7 @@ NOW = datetime(2026, 8, 13, 12, 0, tzinfo=UTC)
 OPTS = NormaliseOptions(future_tolerance=timedelta(minutes=15), stale_after=timedelta(hours=48))
 URL = "https://news.example/rss"
 
-FEED_XML = """<?xml version="1.0" encoding="utf-8"?>
+FEED_XML = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
      xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel><title> Example  News </title><language>en-gb</language>
@@ -37,7 +37,7 @@ FEED_XML = """<?xml version="1.0" encoding="utf-8"?>
   <pubDate>Fri, 13 Aug 2027 10:00:00 GMT</pubDate></item>
 <item><title>Old news</title><link>https://news.example/old</link><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate></item>
 <item><title>Nothing to identify me</title><description>no link, no guid</description></item>
-</channel></rss>""".encode()
+</channel></rss>"""
 
 
 def _entries(feed: FeedSpec):

@@ -7,7 +7,6 @@ from faultline.indexing.bulk import (
     classify,
     describe_error,
     offsets_to_commit,
-    retryable_status,
 )
 
 
@@ -47,12 +46,6 @@ def test_a_rejection_carries_elasticsearchs_reason_with_its_cause():
     assert reason == ("document_parsing_exception: [1:20] failed to parse field [location] "
                       "(caused by illegal_argument_exception: illegal latitude value [123.0])")
     assert describe_error("plain") == "plain"
-
-
-@pytest.mark.parametrize("status,retry", [(None, True), (408, True), (429, True), (500, True), (503, True),
-                                          (400, False), (401, False), (404, False)])
-def test_whole_request_retryability(status, retry):
-    assert retryable_status(status) is retry
 
 
 def test_backoff_grows_is_capped_and_jitter_stays_within_half():

@@ -5,13 +5,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from processor_fakes import NOW, RecordingOutbox, ScriptedTagger  # also puts the alerting builders on the path
-from alerting_builders import catalog  # noqa: I001
+from processor_fakes import NOW, RecordingOutbox, ScriptedTagger, scripted_core
 
-from faultline.alerting.config import load_rules
 from faultline.settings import Settings
 from processors.app import Pipeline
-from processors.core import Core
 
 
 @pytest.fixture
@@ -27,8 +24,7 @@ def tagger() -> ScriptedTagger:
 @pytest.fixture
 def pipeline(tmp_path, outbox, tagger) -> Pipeline:
     settings = Settings(namespace=f"unit{uuid.uuid4().hex[:8]}", home=tmp_path)
-    core = Core.build(tagger, load_rules(), catalog())
-    pipe = Pipeline(settings, core, outbox=outbox, clock=lambda: NOW, datadir=tmp_path / "faust")
+    pipe = Pipeline(settings, scripted_core(tagger), outbox=outbox, clock=lambda: NOW, datadir=tmp_path / "faust")
     pipe.app.finalize()
     pipe.app.conf.store = "memory://"
     return pipe

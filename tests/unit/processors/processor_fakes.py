@@ -8,9 +8,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "alerting"))
 
-from alerting_builders import NEGATED, STRIKE, T0, THREAT, event_tag, result  # noqa: E402
+from alerting_builders import NEGATED, STRIKE, T0, THREAT, catalog, event_tag, result  # noqa: E402
 
+from faultline.alerting.config import load_rules  # noqa: E402
 from faultline.schema import TagResult  # noqa: E402
+from processors.core import Core  # noqa: E402
 
 NOW = T0 + timedelta(minutes=3)
 
@@ -54,3 +56,8 @@ class _Doc:
         self.article_id = article_id
 
 
+
+
+def scripted_core(tagger: ScriptedTagger) -> Core:
+    """The real alert rules over the toy catalogue, with the scripted tagger."""
+    return Core.build(tagger, load_rules(), catalog())

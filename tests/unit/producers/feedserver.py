@@ -42,8 +42,7 @@ class FeedServer:
     def feed(self, path: str, body: bytes, *, content_type: str | None = "application/rss+xml",
              headers: dict[str, str] | None = None, conditional: bool = False, gzip_body: bool = False) -> str:
         """Serve fixed bytes; with ``conditional``, answer 304 to a matching If-None-Match/If-Modified-Since."""
-        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-        last_modified = "Wed, 12 Aug 2026 10:00:00 GMT"
+        etag, last_modified = self.etag(body), self.LAST_MODIFIED
 
         async def handler(request: web.Request) -> web.StreamResponse:
             extra = dict(headers or {})
@@ -61,6 +60,12 @@ class FeedServer:
             return web.Response(body=data, headers=extra)
 
         return self.route(path, handler)
+
+    LAST_MODIFIED = "Wed, 12 Aug 2026 10:00:00 GMT"
+
+    @staticmethod
+    def etag(body: bytes) -> str:
+        return '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
