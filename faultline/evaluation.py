@@ -29,8 +29,13 @@ _NOT_COUNTRIES = frozenset({"IGO", "NGO", "IMG", "MNC", "UNK", "REB", "GOV", "MI
 ALL = "all"
 
 Targets = Mapping[str, float]
-DEFAULT_TARGETS: Targets = {"type_accuracy": 0.85, "actor_recall": 0.90, "source_accuracy": 0.70,
-                            "target_accuracy": 0.70, "false_alarm_rate": 0.10}
+DEFAULT_TARGETS: Targets = {
+    "type_accuracy": 0.85,
+    "actor_recall": 0.90,
+    "source_accuracy": 0.70,
+    "target_accuracy": 0.70,
+    "false_alarm_rate": 0.10,
+}
 
 
 # --------------------------------------------------------------------------------------------- label map
@@ -72,8 +77,13 @@ class LabelMap:
 def scheme_of(record: Mapping[str, Any]) -> str:
     """The label scheme of a record, from its dataset name first, then its label_scheme description."""
     for hint in (str(record.get("dataset", "")).lower(), str(record.get("label_scheme", "")).lower()):
-        for scheme, words in (("case", ("case2021", "case 2021", "case-2021")), ("acled", ("acled",)),
-                              ("plover", ("plover",)), ("cameo", ("petrarch", "cameo")), ("quad", ("conflibert", "quad"))):
+        for scheme, words in (
+            ("case", ("case2021", "case 2021", "case-2021")),
+            ("acled", ("acled",)),
+            ("plover", ("plover",)),
+            ("cameo", ("petrarch", "cameo")),
+            ("quad", ("conflibert", "quad")),
+        ):
             if any(w in hint for w in words):
                 return scheme
     return "unknown"
@@ -96,9 +106,15 @@ class ActorMap:
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
         self.actors = {
-            label: GoldActor(label, bool(v.get("evaluate")), frozenset(surface_key(a) for a in v.get("accept", ())),
-                             v.get("kind"), v.get("country"))
-            for label, v in raw.items() if isinstance(v, dict)
+            label: GoldActor(
+                label,
+                bool(v.get("evaluate")),
+                frozenset(surface_key(a) for a in v.get("accept", ())),
+                v.get("kind"),
+                v.get("country"),
+            )
+            for label, v in raw.items()
+            if isinstance(v, dict)
         }
 
     def get(self, label: str) -> GoldActor | None:
@@ -149,7 +165,9 @@ class DatasetScore:
             if rate is None:
                 continue
             if (rate > goal) if name == "false_alarm_rate" else (rate < goal):
-                out.append(f"{self.dataset}: {name} {rate:.3f} (target {'<=' if name == 'false_alarm_rate' else '>='} {goal})")
+                out.append(
+                    f"{self.dataset}: {name} {rate:.3f} (target {'<=' if name == 'false_alarm_rate' else '>='} {goal})"
+                )
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -195,11 +213,18 @@ def _actor_keys(actor: ActorTag, forms: Callable[[str], Iterable[str]]) -> set[s
     return keys
 
 
-def _found_gold_actor(gold: GoldActor, actors: Sequence[ActorTag], forms: Callable[[str], Iterable[str]]) -> bool:
+def _found_gold_actor(
+    gold: GoldActor, actors: Sequence[ActorTag], forms: Callable[[str], Iterable[str]]
+) -> bool:
     for actor in actors:
         if _actor_keys(actor, forms) & gold.accept:
             return True
-        if gold.kind in STATE_GOLD_KINDS and gold.country and actor.kind in STATE_KINDS and actor.country == gold.country:
+        if (
+            gold.kind in STATE_GOLD_KINDS
+            and gold.country
+            and actor.kind in STATE_KINDS
+            and actor.country == gold.country
+        ):
             return True
     return False
 
@@ -231,7 +256,9 @@ def _matches_plover(actor: ActorTag, gold: Sequence[Mapping[str, Any]], text: st
     return False
 
 
-def _matches_acled(actor: ActorTag, golds: Sequence[GoldActor], forms: Callable[[str], Iterable[str]]) -> bool:
+def _matches_acled(
+    actor: ActorTag, golds: Sequence[GoldActor], forms: Callable[[str], Iterable[str]]
+) -> bool:
     return any(_found_gold_actor(g, [actor], forms) for g in golds)
 
 
@@ -244,14 +271,21 @@ def _role_golds(record: Mapping[str, Any], role: str, actor_map: ActorMap) -> tu
     if isinstance(roles, dict):
         n = "1" if role == "source" else "2"
         labels = [roles.get(f"actor{n}") or ""] + (roles.get(f"assoc_actor_{n}") or "").split("; ")
-        golds = [g for g in (actor_map.get(label.strip()) for label in labels if label.strip()) if g and g.evaluate]
+        golds = [
+            g for g in (actor_map.get(label.strip()) for label in labels if label.strip()) if g and g.evaluate
+        ]
         if golds:
             return "acled", golds
     return None
 
 
-def score_record(record: Mapping[str, Any], result: TagResult, labels: LabelMap, actor_map: ActorMap,
-                 forms: Callable[[str], Iterable[str]]) -> RecordOutcome:
+def score_record(
+    record: Mapping[str, Any],
+    result: TagResult,
+    labels: LabelMap,
+    actor_map: ActorMap,
+    forms: Callable[[str], Iterable[str]],
+) -> RecordOutcome:
     text = str(record.get("text") or "")
     accepted = labels.accepted(record)
     events = result.events
@@ -284,20 +318,35 @@ def score_record(record: Mapping[str, Any], result: TagResult, labels: LabelMap,
             if gold is not None and gold.evaluate and not _found_gold_actor(gold, result.actors, forms):
                 missed.append(label)
     return RecordOutcome(
-        id=str(record.get("id", "")), dataset=str(record.get("dataset", "")), accepted=accepted,
-        predicted=top.type if top else None, type_ok=type_ok, false_alarm=false_alarm,
-        source_ok=outcome["source"], target_ok=outcome["target"], actors_missed=missed,
+        id=str(record.get("id", "")),
+        dataset=str(record.get("dataset", "")),
+        accepted=accepted,
+        predicted=top.type if top else None,
+        type_ok=type_ok,
+        false_alarm=false_alarm,
+        source_ok=outcome["source"],
+        target_ok=outcome["target"],
+        actors_missed=missed,
     )
 
 
 def _scored_actor_count(record: Mapping[str, Any], actor_map: ActorMap) -> int:
     if scheme_of(record) != "acled":
         return 0
-    return sum(1 for label in record.get("gold_actors") or () if (g := actor_map.get(label)) is not None and g.evaluate)
+    return sum(
+        1
+        for label in record.get("gold_actors") or ()
+        if (g := actor_map.get(label)) is not None and g.evaluate
+    )
 
 
-def evaluate(records: Iterable[Mapping[str, Any]], tag: Callable[[Mapping[str, Any]], TagResult], labels: LabelMap,
-             actor_map: ActorMap, forms: Callable[[str], Iterable[str]]) -> tuple[dict[str, DatasetScore], list[RecordOutcome]]:
+def evaluate(
+    records: Iterable[Mapping[str, Any]],
+    tag: Callable[[Mapping[str, Any]], TagResult],
+    labels: LabelMap,
+    actor_map: ActorMap,
+    forms: Callable[[str], Iterable[str]],
+) -> tuple[dict[str, DatasetScore], list[RecordOutcome]]:
     """Scores per dataset (and over all, under ``ALL``) and every record's outcome."""
     scores: dict[str, DatasetScore] = {}
     outcomes: list[RecordOutcome] = []

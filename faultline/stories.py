@@ -1,7 +1,7 @@
 """Near-duplicate detection: copies of one wire story, republished by many outlets, share a ``story_id``.
 
 A text (title + body) is reduced to a bottom-k MinHash sketch over word shingles: the ``sketch_size``
-smallest 32-bit hashes of its shingles. Two sketches estimate the Jaccard similarity of their shingle
+smallest hashes of its shingles. Two sketches estimate the Jaccard similarity of their shingle
 sets; a new article joins the most similar known story at or above ``min_similarity``, else founds a
 new one. Candidates are found through the ``lsh_keys`` smallest hashes (two copies of one story share
 most of them).
@@ -30,34 +30,35 @@ from typing import Any
 from faultline.alerting.config import StorySettings
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
-_MASK32 = 0xFFFFFFFF
-
-
-def _mix32(h: int) -> int:
-    """Murmur3's finaliser: spreads crc32's linear structure over all bits (min-wise selection needs it)."""
-    h ^= h >> 16
-    h = (h * 0x85EBCA6B) & _MASK32
-    h ^= h >> 13
-    h = (h * 0xC2B2AE35) & _MASK32
-    return h ^ (h >> 16)
+_COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 
 
 def words(text: str) -> list[str]:
     """Lower-case words with diacritics removed: copies differing only in accents or case agree."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    return _WORD_RE.findall("".join(c for c in folded if not unicodedata.combining(c)))
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", folded))
+    return _WORD_RE.findall(folded)
+
+
+def _shingle_hashes(tokens: list[str], n: int) -> set[int]:
+    """Hashes of the n-word shingles: CPython's tuple hash over the words' CRC32s.
+
+    Deterministic across processes and runs (integer and tuple hashes are not salted) on 64-bit
+    CPython 3.8 or later; all C-level loops, which is what makes sketching cheap.
+    """
+    ids = [zlib.crc32(w.encode()) for w in tokens]
+    if len(ids) < n:
+        return {hash(tuple(ids))} if ids else set()
+    return set(map(hash, zip(*(ids[i:] for i in range(n)), strict=False)))
 
 
 def sketch(text: str, settings: StorySettings) -> tuple[int, ...]:
-    """The bottom-k sketch of ``text``: its smallest shingle hashes, ascending (empty for no words)."""
-    tokens = words(text)
-    n = settings.shingle_words
-    if len(tokens) < n:
-        shingles = {" ".join(tokens)} if tokens else set()
-    else:
-        shingles = {" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
-    hashes = {_mix32(zlib.crc32(s.encode("utf-8"))) for s in shingles}
-    return tuple(heapq.nsmallest(settings.sketch_size, hashes))
+    """The bottom-k sketch of ``text`` (its first ``max_words`` words): its smallest shingle hashes,
+    ascending (empty for no words)."""
+    # ~8 characters a word is plenty: read no further than needed
+    tokens = words(text[: settings.max_words * 12])[: settings.max_words]
+    return tuple(sorted(_shingle_hashes(tokens, settings.shingle_words))[: settings.sketch_size])
 
 
 def similarity(a: tuple[int, ...] | list[int], b: tuple[int, ...] | list[int], k: int) -> float:

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 STAGE = "indexer"
 FETCH_MAX_BYTES = 16 * 1024 * 1024
 KEEPALIVE_EVERY = 5.0  # seconds a batch may take before the consumer polls (paused) to stay in its group
+SHUTDOWN_GRACE = 10.0  # seconds a stopping indexer still gives the batch being written
 
 
 @dataclass
@@ -67,7 +68,7 @@ class Indexer:
     def __init__(self, settings: Settings, *, policy: BatchPolicy | None = None,
                  specs: dict[str, IndexSpec] | None = None, es_request_timeout: float | None = None,
                  group_id: str | None = None, retry_delay: float = 0.5, max_retry_delay: float = 30.0,
-                 utcnow: Callable[[], datetime] = lambda: datetime.now(UTC)):
+                 shutdown_grace: float = SHUTDOWN_GRACE, utcnow: Callable[[], datetime] = lambda: datetime.now(UTC)):
         self.settings = settings
         self.names = settings.names
         self.policy = policy or BatchPolicy()
@@ -79,6 +80,7 @@ class Indexer:
         self.stats = Stats()
         self._es_timeout = es_request_timeout or settings.es_request_timeout
         self._delays = (retry_delay, max_retry_delay)
+        self._shutdown_grace = shutdown_grace
         self.consumer: Any = None
         self.producer: Any = None
         self.es: Any = None
@@ -118,8 +120,8 @@ class Indexer:
     async def run(self, stop: asyncio.Event) -> Stats:
         """Index until ``stop`` is set; the batches in hand are finished (and committed) first.
 
-        One bulk request is in flight at a time (so a later record of an id never lands before an earlier
-        one); the next batch is collected and its documents built while it is.
+        One batch is written at a time (so a later record of an id never lands before an earlier one);
+        the next batch is collected and its documents built meanwhile.
         """
         inflight: asyncio.Task | None = None
         try:
@@ -127,20 +129,16 @@ class Indexer:
                 batch = await self._collect(stop)
                 prepared = self.prepare(batch) if batch else None
                 if inflight is not None:
-                    await self._await_keeping_alive(inflight)
+                    await self._await_keeping_alive(inflight, stop)
                     inflight = None
                 if prepared is not None:
                     inflight = asyncio.create_task(self.finish(prepared))
             if inflight is not None:
-                await self._await_keeping_alive(inflight)
+                await self._await_keeping_alive(inflight, stop)
         finally:
             if inflight is not None and not inflight.done():
                 inflight.cancel()
         return self.stats
-
-    async def process(self, records: list[Any]) -> None:
-        """Index one batch of consumer records, dead-letter what cannot be indexed, then commit."""
-        await self.finish(self.prepare(records))
 
     # ---- one batch ------------------------------------------------------------------------------
     async def _collect(self, stop: asyncio.Event) -> list[Any]:
@@ -200,13 +198,25 @@ class Indexer:
         self.stats.consumed += len(batch.records)
         self.stats.batches += 1
 
-    async def _await_keeping_alive(self, task: asyncio.Task) -> None:
-        """Wait for a batch to finish; if that takes long (Elasticsearch down), keep polling the group."""
+    async def _await_keeping_alive(self, task: asyncio.Task, stop: asyncio.Event) -> None:
+        """Wait for a batch to finish; if that takes long (Elasticsearch down), keep polling the group.
+
+        Once ``stop`` is set the batch gets ``shutdown_grace`` seconds more; after that it is abandoned
+        uncommitted, and whoever consumes next replays it.
+        """
+        stopping_since: float | None = None
         while True:
-            done, _ = await asyncio.wait({task}, timeout=KEEPALIVE_EVERY)
+            done, _ = await asyncio.wait({task}, timeout=1.0 if stop.is_set() else KEEPALIVE_EVERY)
             if done:
                 task.result()
                 return
+            if stop.is_set():
+                stopping_since = stopping_since or time.monotonic()
+                if time.monotonic() - stopping_since >= self._shutdown_grace:
+                    log.warning("stopping with a batch not acknowledged by Elasticsearch; it will be replayed")
+                    task.cancel()
+                    await asyncio.gather(task, return_exceptions=True)
+                    return
             await self._idle(0.5)
 
     def _letter(self, m: Any, error: BaseException) -> DeadLetter:

@@ -8,13 +8,14 @@ refuses as such (a 400 on the item: mapping, parsing) comes back as rejected, wi
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic_core import to_json
 
 from faultline.errors import ServiceError
 from faultline.indexing.bulk import Outcome, backoff_delay, classify
@@ -33,10 +34,8 @@ class ItemResult:
 
 
 def encode(action: IndexAction) -> bytes:
-    """The two NDJSON lines of one operation."""
-    header = json.dumps(action.header(), separators=(",", ":"))
-    body = json.dumps(action.source, ensure_ascii=False, separators=(",", ":"))
-    return f"{header}\n{body}\n".encode()
+    """The two NDJSON lines of one operation (pydantic-core's serializer: UTF-8, several times json's speed)."""
+    return b"".join((to_json(action.header()), b"\n", to_json(action.source), b"\n"))
 
 
 class BulkWriter:

@@ -1,15 +1,16 @@
 """The Faust application: topics, changelog-backed tables and five thin agents.
 
     raw articles ──tag──► <app>-story-requests (1 partition) ──stories──► tagged articles
-                                                                    └──► events (key = dyad or actor)
+                                                                    ├──► events (key = dyad or actor)
+                                                                    └──► <app>-observations (key = scope:subject)
     events ──alerts──► alerts (key = alert_id)          (event rules; table ``developments``)
-           └────────► <app>-observations (key = scope:subject)
     observations ──tables──► alerts                     (spike rules; table ``escalation``)
     alerts ──subscriptions──► alerts.<subscription>     (subscriptions followed from their compacted topic)
 
 Story assignment needs one view of all recent stories, so it runs on a single-partition internal topic
 (cheap work: lookups in the ``stories`` table); tagging, the expensive part, is spread over the raw
-topic's partitions. Every table is written only by the agent reading the topic it is co-partitioned
+topic's partitions. The stories agent also sums up each article for the escalation tables: one
+observation per actor, dyad and country it concerns. Every table is written only by the agent reading the topic it is co-partitioned
 with, one event at a time (agent concurrency 1), and values are always replaced, never mutated.
 
 A record that cannot be decoded or processed goes to the dead-letter topic with the error, its bytes
@@ -176,11 +177,10 @@ class Pipeline:
         sk = sketch(story_text(article.title, article.body), self.core.rules.stories)
         return StoryRequest(sketch=list(sk), tagged=tagged)
 
-    def event_steps(self, event: Any) -> tuple[list[Step], list[Observation]]:
+    def event_steps(self, event: Any) -> list[Step]:
         record = Event.from_json(event.value)
-        steps = self.core.events.on_event(record, self.developments.get, now=self.clock(),
-                                          seq=event.message.offset)
-        return steps, self.core.spikes.observations(record)
+        return self.core.events.on_event(record, self.developments.get, now=self.clock(),
+                                         seq=event.message.offset)
 
     def observation_steps(self, event: Any) -> list[Step]:
         obs = Observation.from_json(event.value)
@@ -201,16 +201,16 @@ class Pipeline:
         index = StoryIndex(self.stories, self.core.rules.stories)
         assignment = index.assign_sketch(tagged.article_id, tuple(request.sketch), tagged.published)
         tagged = tagged.model_copy(update={"story_id": assignment.story_id})
+        events = events_of(tagged)
         await self.outbox.send(self.names.tagged_articles, tagged.article_id, tagged.to_json(), "tagged_article")
-        for record in events_of(tagged):
+        for record in events:
             await self.outbox.send(self.names.events, event_key(record), record.to_json(), "event")
-
-    async def apply_event_steps(self, work: tuple[list[Step], list[Observation]]) -> None:
-        steps, observations = work
-        await self.apply(steps, self.developments)
-        for obs in observations:
+        for obs in self.core.spikes.observations(events):
             await self.outbox.send(self.observations_topic.get_topic_name(), obs.key, obs.to_json(),
                                    "observation")
+
+    async def apply_event_steps(self, steps: list[Step]) -> None:
+        await self.apply(steps, self.developments)
 
     async def apply_escalation_steps(self, steps: list[Step]) -> None:
         await self.apply(steps, self.escalation)

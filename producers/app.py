@@ -8,7 +8,7 @@ import signal
 from contextlib import suppress
 
 from faultline.feeds.config import ProducerConfig
-from faultline.feeds.outcome import RunSummary
+from faultline.feeds.outcome import PollResult, RunSummary
 from faultline.feeds.registry import FeedSpec
 from faultline.settings import Settings
 from producers.fetch import Fetcher
@@ -37,11 +37,12 @@ async def run(settings: Settings, feeds: list[FeedSpec], config: ProducerConfig,
     path = status_path(settings)
     try:
         await asyncio.to_thread(seen.load)
+        await _recover(seen, names.raw_articles, config.recover_window)
         async with Fetcher(config.fetch) as fetcher:
             fulltext = FullText(fetcher, config.fulltext, config.normalise.max_text_chars) \
                 if config.fulltext.enabled else None
             poller = Poller(feeds, config, fetcher=fetcher, publisher=publisher, seen=seen, names=names,
-                            saved=load_states(path), fulltext=fulltext)
+                            saved=load_states(path), fulltext=fulltext, on_result=_metrics(settings))
 
             def save(summary: dict | None = None) -> None:
                 write_status(path, poller.states, updated=utcnow(), registry=registry, summary=summary)
@@ -65,6 +66,36 @@ async def run(settings: Settings, feeds: list[FeedSpec], config: ProducerConfig,
     finally:
         await asyncio.to_thread(seen.close)
         await asyncio.to_thread(publisher.close)
+
+
+def _metrics(settings: Settings):
+    """Prometheus counters for each poll (served only when FAULTLINE_METRICS_PORT is set)."""
+    from deploy.metrics import BATCH_SECONDS, ERRORS, RECORDS_IN, RECORDS_OUT, serve
+
+    serve(settings, "producer")
+    raw = settings.names.raw_articles
+
+    def record(result: PollResult) -> None:
+        RECORDS_IN.labels("producer", "feeds").inc(result.entries)
+        RECORDS_OUT.labels("producer", raw).inc(result.published)
+        BATCH_SECONDS.labels("producer").observe(result.elapsed)
+        if result.outcome in ("failed", "publish_failed"):
+            ERRORS.labels("producer", f"feed_{result.outcome}").inc()
+        if result.dead_lettered:
+            ERRORS.labels("producer", "dead_letter").inc(result.dead_lettered)
+
+    return record
+
+
+async def _recover(seen: SeenStore, raw_topic: str, window: float) -> None:
+    """Complete the seen-state with articles acknowledged just before the last exit but never marked."""
+    if window <= 0:
+        return
+    since_ms = int((utcnow().timestamp() - window) * 1000)
+    recovered = await asyncio.to_thread(seen.recover, raw_topic, since_ms)
+    if recovered:
+        log.info("seen-state: %d recently published articles had no mark; marking them now", len(recovered))
+        await seen.mark_articles([(article_id, None) for article_id in recovered], utcnow())
 
 
 async def _stop_when(stop: asyncio.Event, poller: Poller) -> None:

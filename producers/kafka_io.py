@@ -35,6 +35,11 @@ def build_producer(settings: Settings, options: PublishOptions, client_id: str =
                            "(is it running? `faultline stack status`)") from exc
 
 
+# kafka-python's consumer accepts network frames of 1 MB by default while a fetch may return far more
+# (several partitions x 1 MB); keep the frame limit above what one fetch can bring.
+CONSUMER_FETCH = {"fetch_max_bytes": 16 * 1024 * 1024, "receive_message_max_bytes": 32 * 1024 * 1024}
+
+
 def check_topics(settings: Settings, topics: list[str], compacted: list[str]) -> None:
     """Fail with an actionable message when a topic is missing; warn when one that must be compacted is not."""
     from kafka import KafkaAdminClient

@@ -51,7 +51,8 @@ def _is_data_error(exc: BaseException) -> bool:
 class Poller:
     def __init__(self, feeds: list[FeedSpec], config: ProducerConfig, *, fetcher: Fetcher, publisher: Publisher,
                  seen: SeenStore, names: Names, saved: dict[str, FeedState] | None = None,
-                 fulltext: FullText | None = None, clock: Callable[[], datetime] = utcnow):
+                 fulltext: FullText | None = None, clock: Callable[[], datetime] = utcnow,
+                 on_result: Callable[[PollResult], None] | None = None):
         self.feeds = {f.id: f for f in feeds}
         self.config = config
         self.fetcher = fetcher
@@ -60,6 +61,7 @@ class Poller:
         self.names = names
         self.fulltext = fulltext
         self.clock = clock
+        self.on_result = on_result
         self.states = {f.id: self._initial_state(f.id, (saved or {}).get(f.id)) for f in feeds}
         self._inflight: dict[str, asyncio.Future[bool]] = {}
         self._stopping = asyncio.Event()
@@ -83,6 +85,8 @@ class Poller:
         result.elapsed = time.monotonic() - started
         self.states[feed.id] = apply_result(state, result, feed, self.config.policy, self.clock())
         self._log(feed, state, result)
+        if self.on_result is not None:
+            self.on_result(result)
         return result
 
     async def _poll(self, feed: FeedSpec, state: FeedState) -> PollResult:

@@ -12,7 +12,7 @@ from faultline.errors import ConfigError, ServiceError
 from faultline.feeds.seen import SeenIndex, Validators, article_mark, feed_mark
 from faultline.feeds.wire import Message
 from faultline.settings import Settings
-from producers.kafka_io import Publisher
+from producers.kafka_io import CONSUMER_FETCH, Publisher
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class SeenStore:
             try:
                 consumer = KafkaConsumer(
                     bootstrap_servers=self.settings.bootstrap_servers, client_id="faultline-producer-seen",
-                    group_id=None, enable_auto_commit=False, auto_offset_reset="earliest",
+                    group_id=None, enable_auto_commit=False, auto_offset_reset="earliest", **CONSUMER_FETCH,
                     **self.settings.kafka_client_options())
             except KafkaError as exc:
                 raise ServiceError(f"cannot reach Kafka at {self.settings.kafka_bootstrap}: {exc}") from exc
@@ -62,6 +62,44 @@ class SeenStore:
         log.info("seen-state: %d articles, %d feed versions from %s", len(self.index),
                  len(self.index.validators), self.topic)
         return self.index
+
+    def recover(self, raw_topic: str, since_ms: int, timeout: float = 120.0) -> list[str]:
+        """Ids on the raw topic since ``since_ms`` (epoch ms) that the seen-state does not know.
+
+        A mark is written after the article's acknowledgement; a crash (or a broker outage at exit) between
+        the two leaves an acknowledged article without a mark. Reading the raw topic's recent past at start-up
+        finds those, so they are not published again.
+        """
+        from kafka import KafkaConsumer, TopicPartition
+
+        consumer = KafkaConsumer(bootstrap_servers=self.settings.bootstrap_servers, group_id=None,
+                                 client_id="faultline-producer-recover", enable_auto_commit=False, **CONSUMER_FETCH,
+                                 **self.settings.kafka_client_options())
+        found: list[str] = []
+        try:
+            tps = [TopicPartition(raw_topic, p) for p in sorted(consumer.partitions_for_topic(raw_topic) or [])]
+            if not tps:
+                return found
+            consumer.assign(tps)
+            starts = consumer.offsets_for_times({tp: since_ms for tp in tps})
+            end = consumer.end_offsets(tps)
+            for tp in tps:
+                start = starts.get(tp)
+                consumer.seek(tp, start.offset if start is not None else end[tp])
+            deadline = time.monotonic() + timeout
+            while any(consumer.position(tp) < end[tp] for tp in tps):
+                if time.monotonic() > deadline:
+                    log.warning("recovering recent ids from %s took longer than %.0fs; going on", raw_topic, timeout)
+                    break
+                for records in consumer.poll(timeout_ms=500, max_records=10_000).values():
+                    for rec in records:
+                        article_id = (rec.key or b"").decode("utf-8", "replace")
+                        if article_id and article_id not in self.index:
+                            self.index.confirm(article_id)
+                            found.append(article_id)
+        finally:
+            consumer.close()
+        return found
 
     def refresh(self) -> None:
         """Take in marks written since (by this or another instance). Never blocks for long."""

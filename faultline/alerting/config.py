@@ -113,6 +113,7 @@ class SpikeSettings(_Model):
 
 class StorySettings(_Model):
     shingle_words: int = Field(default=4, ge=1, le=12)
+    max_words: int = Field(default=300, ge=10)
     sketch_size: int = Field(default=64, ge=8, le=512)
     lsh_keys: int = Field(default=8, ge=1, le=64)
     min_shingles: int = Field(default=5, ge=1)

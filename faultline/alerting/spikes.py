@@ -26,11 +26,12 @@ from faultline.alerting.titles import human_duration, spike_title
 from faultline.schema import ActorRef, AlertEvidence, Event, PlaceRef, Record, Versions
 
 MAX_OUTLETS_PER_BUCKET = 64
-RECENT_EVENTS = 128  # event ids (and story/type keys) remembered per tally, so nothing counts twice
+RECENT_EVENTS = 96  # article ids (and story/type keys) remembered per tally, so nothing counts twice
+MAX_SENTENCE = 400  # characters of evidence kept per observation
 
 
-def _short_id(event_id: str) -> str:
-    return hashlib.sha1(event_id.encode()).hexdigest()[:10]
+def _short_id(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
 def escalation_weight(plover_weight: float) -> float:
@@ -39,17 +40,17 @@ def escalation_weight(plover_weight: float) -> float:
 
 
 class Observation(Record):
-    """One event as seen by one subject's tally (the processors' internal record; key = :attr:`key`)."""
+    """One article as seen by one subject's tally: its counted event types with their escalation weight
+    (the processors' internal record; key = :attr:`key`)."""
 
     record_type: Literal["observation"] = "observation"
     scope: Literal["actor", "dyad", "country"]
     subject: str
     time: datetime
-    type: str
-    weight: float = 0.0  # escalation weight (>= 0)
-    source: str
-    event_id: str
+    article_id: str
     story_id: str | None = None
+    source: str
+    types: dict[str, float]  # event type -> escalation weight (the largest among the article's events)
     evidence: AlertEvidence
     actors: list[ActorRef] = []
     places: list[PlaceRef] = []
@@ -141,30 +142,47 @@ class SpikeAlerting:
         self.scopes = frozenset(r.scope for r in rules.spike_rules)
 
     # ---- observations -------------------------------------------------------------------------------
-    def observations(self, event: Event) -> list[Observation]:
-        """The observations one event contributes to the tables (none when the rules exclude it)."""
-        if excluded(event, self.rules.exclude) or not self._counted(event.type):
-            return []
-        parties = [ref for ref in (event.source, event.target) if ref is not None]
+    def observations(self, events: list[Event]) -> list[Observation]:
+        """What one article's events contribute to the tables: one observation per subject (each resolved
+        actor, the dyad, the country of the place), none for events the rules exclude or do not count."""
+        grouped: dict[tuple[str, str], list[Event]] = {}
+        for event in events:
+            if excluded(event, self.rules.exclude) or not self._counted(event.type):
+                continue
+            for subject in self._subjects(event):
+                grouped.setdefault(subject, []).append(event)
+        return [self._observation(scope, subject, group) for (scope, subject), group in grouped.items()]
+
+    def _subjects(self, event: Event) -> list[tuple[str, str]]:
         subjects: list[tuple[str, str]] = []
         if "actor" in self.scopes:
-            subjects += [("actor", i) for i in dict.fromkeys(ref.id for ref in parties if ref.id)]
+            ids = (ref.id for ref in (event.source, event.target) if ref is not None and ref.id)
+            subjects += [("actor", i) for i in dict.fromkeys(ids)]
         if "dyad" in self.scopes and event.dyad:
             subjects.append(("dyad", event.dyad))
         if "country" in self.scopes and event.place is not None and event.place.country:
             subjects.append(("country", event.place.country))
-        evidence = AlertEvidence(article_id=event.article_id, url=event.url, outlet=event.outlet,
-                                 sentence=event.sentence)
-        return [
-            Observation(
-                scope=scope, subject=subject, time=event.published, type=event.type,
-                weight=escalation_weight(event.weight),
-                source=outlet_of(event), event_id=event.event_id, story_id=event.story_id, evidence=evidence,
-                actors=[r for r in parties if scope != "actor" or r.id == subject],
-                places=[event.place] if event.place else [], dyad=event.dyad, versions=event.versions,
-            )
-            for scope, subject in subjects
-        ]
+        return subjects
+
+    def _observation(self, scope: str, subject: str, events: list[Event]) -> Observation:
+        first = events[0]
+        types: dict[str, float] = {}
+        for event in events:
+            types[event.type] = max(types.get(event.type, 0.0), escalation_weight(event.weight))
+        parties = {}
+        for event in events:
+            for ref in (event.source, event.target):
+                if ref is not None and (scope != "actor" or ref.id == subject):
+                    parties.setdefault(ref.id or ref.name, ref)
+        places = {e.place.id or e.place.name: e.place for e in events if e.place is not None}
+        return Observation(
+            scope=scope, subject=subject, time=first.published, article_id=first.article_id,
+            story_id=first.story_id, source=outlet_of(first), types=types,
+            evidence=AlertEvidence(article_id=first.article_id, url=first.url, outlet=first.outlet,
+                                   sentence=first.sentence[:MAX_SENTENCE]),
+            actors=list(parties.values()), places=list(places.values()), dyad=first.dyad if scope == "dyad" else None,
+            versions=first.versions,
+        )
 
     def _counted(self, event_type: str) -> bool:
         return any(not r.types or event_type in r.types for r in self.rules.spike_rules)
@@ -174,33 +192,36 @@ class SpikeAlerting:
         return int(when.timestamp() // self.bucket_seconds)
 
     def observe(self, tally: Tally, obs: Observation, seq: int | None = None) -> Tally | None:
-        """The tally with ``obs`` counted; None when ``seq`` (or the event itself) was counted already.
+        """The tally with ``obs`` counted; None when ``seq`` (or the article itself) was counted already.
 
         Another copy of a story already counted for this subject (same story, same event type) adds its
         source but not another event: a wire story republished by forty outlets is not forty events.
         """
         if seq is not None and tally.seq is not None and seq <= tally.seq:
             return None
-        short = _short_id(obs.event_id)
+        short = _short_id(obs.article_id)
         if short in tally.recent:
             return None
         index = self.bucket_of(obs.time)
         head = index if tally.head is None else max(tally.head, index)
         if index <= head - self.span_buckets:  # older than the longest window
             return replace(tally, seq=seq if seq is not None else tally.seq)
-        copy_key = _short_id(f"{obs.story_id}/{obs.type}") if obs.story_id else None
-        repeat = copy_key is not None and copy_key in tally.recent
         old = tally.buckets.get(index, Bucket())
+        counts, weights = dict(old.counts), dict(old.weights)
+        seen = [short]
+        for event_type, weight in obs.types.items():
+            copy_key = _short_id(f"{obs.story_id}/{event_type}") if obs.story_id else None
+            if copy_key is not None and copy_key in tally.recent:
+                continue
+            counts[event_type] = counts.get(event_type, 0) + 1
+            weights[event_type] = round(weights.get(event_type, 0.0) + weight, 6)
+            if copy_key is not None:
+                seen.append(copy_key)
+        counted = len(seen) > 1 or obs.story_id is None
         outlets = old.outlets if obs.source in old.outlets else (*old.outlets, obs.source)
-        bucket = Bucket(
-            counts=old.counts if repeat else {**old.counts, obs.type: old.counts.get(obs.type, 0) + 1},
-            weights=old.weights if repeat else {
-                **old.weights, obs.type: round(old.weights.get(obs.type, 0.0) + obs.weight, 6)},
-            outlets=outlets[:MAX_OUTLETS_PER_BUCKET],
-        )
-        seen = (short,) if repeat or copy_key is None else (short, copy_key)
+        bucket = Bucket(counts=counts, weights=weights, outlets=outlets[:MAX_OUTLETS_PER_BUCKET])
         return self._fold(replace(tally, head=head, buckets={**tally.buckets, index: bucket},
-                                  evidence=tally.evidence if repeat else self._recent(tally, obs),
+                                  evidence=self._recent(tally, obs) if counted else tally.evidence,
                                   recent=(*tally.recent, *seen)[-RECENT_EVENTS:],
                                   seq=seq if seq is not None else tally.seq))
 
@@ -310,7 +331,7 @@ class SpikeAlerting:
             when=obs.time,
             severity=severity,
             title=title,
-            event_ids=(obs.event_id,),
+            event_ids=(obs.article_id,),
             actors=tuple(obs.actors),
             places=tuple(obs.places),
             event_types=m.types,

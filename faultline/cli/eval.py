@@ -21,7 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--actor-map", help="actor map JSON (default: actor_map.json next to GOLD)")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.add_argument("--check", action="store_true", help="exit 1 when a dataset misses a target")
-    p.add_argument("--errors", type=int, default=0, metavar="N", help="also list up to N wrongly typed records")
+    p.add_argument(
+        "--errors", type=int, default=0, metavar="N", help="also list up to N wrongly typed records"
+    )
     p.set_defaults(func=run)
 
 
@@ -58,7 +60,9 @@ def run(args, settings) -> int:
 
     gold = Path(args.gold)
     labels = LabelMap(_load_json(Path(args.label_map) if args.label_map else gold.parent / "label_map.json"))
-    actor_map = ActorMap(_load_json(Path(args.actor_map) if args.actor_map else gold.parent / "actor_map.json"))
+    actor_map = ActorMap(
+        _load_json(Path(args.actor_map) if args.actor_map else gold.parent / "actor_map.json")
+    )
     catalog = load_catalog()
     tagger = Tagger.load()
 
@@ -66,18 +70,36 @@ def run(args, settings) -> int:
         entry = catalog.get(actor_id)
         return [text for text, _ in entry.forms()] if entry else []
 
-    scores, outcomes = evaluate(_records(gold), lambda r: tagger.tag(str(r.get("text") or ""), doc_id=str(r.get("id", ""))),
-                                labels, actor_map, forms)
+    scores, outcomes = evaluate(
+        _records(gold),
+        lambda r: tagger.tag(str(r.get("text") or ""), doc_id=str(r.get("id", ""))),
+        labels,
+        actor_map,
+        forms,
+    )
     misses = [m for s in scores.values() if s.dataset != "all" for m in s.misses(DEFAULT_TARGETS)]
     if args.json:
-        print(json.dumps({"versions": tagger.versions.model_dump(), "scores": [s.to_dict() for s in scores.values()],
-                          "targets": dict(DEFAULT_TARGETS), "misses": misses}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "versions": tagger.versions.model_dump(),
+                    "scores": [s.to_dict() for s in scores.values()],
+                    "targets": dict(DEFAULT_TARGETS),
+                    "misses": misses,
+                },
+                indent=2,
+            )
+        )
     else:
         print(f"catalog {tagger.versions.catalog}, rules {tagger.versions.rules}")
-        print(f"{'dataset':24} {'records':>7}  {'type acc':12} {'actor recall':12} {'source':12} {'target':12} {'false alarms':12}")
+        print(
+            f"{'dataset':24} {'records':>7}  {'type acc':12} {'actor recall':12} {'source':12} {'target':12} {'false alarms':12}"
+        )
         for s in scores.values():
-            print(f"{s.dataset:24} {s.records:7d}  {_fmt(s.type_accuracy)} {_fmt(s.actor_recall)} {_fmt(s.source_accuracy)} "
-                  f"{_fmt(s.target_accuracy)} {_fmt(s.false_alarm_rate)}")
+            print(
+                f"{s.dataset:24} {s.records:7d}  {_fmt(s.type_accuracy)} {_fmt(s.actor_recall)} {_fmt(s.source_accuracy)} "
+                f"{_fmt(s.target_accuracy)} {_fmt(s.false_alarm_rate)}"
+            )
         for miss in misses:
             print(f"below target: {miss}")
         wrong = [o for o in outcomes if o.type_ok is False][: args.errors]

@@ -96,6 +96,10 @@ def status_cmd(args, settings) -> int:
         error = st.get("last_error") or ""
         if error and st.get("last_error_at"):
             error = f"{_ago(st['last_error_at'], now)}: {error}"
+        elif st.get("moved_to"):
+            error = f"moved permanently to {st['moved_to']} (update the registry)"
+        elif st.get("bozo"):
+            error = f"readable but ill-formed: {st['bozo']}"
         print(f"{feed_id[:32]:32} {outcome[:13]:13} {_ago(st.get('last_success'), now):12} "
               f"{st.get('items_seen', 0):>5} {st.get('published_total', 0):>9} {_until(st.get('next_due'), now):>8}  "
               f"{error[:100]}")

@@ -59,7 +59,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="articles older than this are flagged stale (never breaking news)")
     art.add_argument("--future-tolerance", type=float, default=_N.future_tolerance.total_seconds() / 60,
                      metavar="MINUTES", help="articles dated further ahead are flagged future_dated")
-    art.add_argument("--compression", choices=COMPRESSION_TYPES, default=PublishOptions().compression)
+    kafka = p.add_argument_group("publishing")
+    kafka.add_argument("--compression", choices=COMPRESSION_TYPES, default=PublishOptions().compression)
+    kafka.add_argument("--delivery-timeout", type=float, default=PublishOptions().delivery_timeout_ms / 1000,
+                       metavar="SECONDS", help="how long the client retries an article while the broker is away; "
+                                               "what is not acknowledged by then is resent by the next poll")
+    kafka.add_argument("--recover-window", type=float, default=ProducerConfig().recover_window, metavar="SECONDS",
+                       help="at start-up, read this much of the raw topic's recent past for articles published "
+                            "just before the last exit whose seen-marks were lost (0: off)")
     p.set_defaults(func=run)
 
 
@@ -76,7 +83,9 @@ def config_from_args(args, settings) -> ProducerConfig:
             normalise=NormaliseOptions(stale_after=timedelta(hours=args.stale_after),
                                        future_tolerance=timedelta(minutes=args.future_tolerance)),
             fulltext=FulltextOptions(enabled=args.fulltext),
-            publish=PublishOptions(compression=args.compression),
+            publish=PublishOptions(compression=args.compression,
+                                   delivery_timeout_ms=int(args.delivery_timeout * 1000)),
+            recover_window=args.recover_window,
         )
     except ValueError as exc:
         from faultline.errors import ConfigError

@@ -21,7 +21,9 @@ EXIT_BAD_INPUT = 1
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("tag", help="tag articles (JSON Lines or plain text) with actors, places, events, severity")
+    p = sub.add_parser(
+        "tag", help="tag articles (JSON Lines or plain text) with actors, places, events, severity"
+    )
     p.add_argument("file", nargs="?", default="-", help="input file, or - for standard input (default)")
     p.set_defaults(func=run)
 
@@ -57,7 +59,12 @@ def parse_line(line: str) -> dict[str, Any]:
     language = record.get("language")
     if language is not None and not isinstance(language, str):
         raise BadLine("'language' must be a string")
-    return {"id": str(doc_id), "text": text, "published": _published(record.get("published")), "language": language}
+    return {
+        "id": str(doc_id),
+        "text": text,
+        "published": _published(record.get("published")),
+        "language": language,
+    }
 
 
 def _read(handle: IO[str], name: str) -> Iterator[tuple[int, str]]:
@@ -97,6 +104,8 @@ def run(args, settings) -> int:
             failed += 1
             print(json.dumps({"line": number, "error": str(exc)}), file=sys.stderr)
             continue
-        result = tagger.tag(fields["text"], doc_id=fields["id"], published=fields["published"], language=fields["language"])
+        result = tagger.tag(
+            fields["text"], doc_id=fields["id"], published=fields["published"], language=fields["language"]
+        )
         out.write(result.model_dump_json() + "\n")
     return EXIT_BAD_INPUT if failed else 0

@@ -47,6 +47,8 @@ class PublishOptions:
     def __post_init__(self) -> None:
         if self.compression not in COMPRESSION_TYPES:
             raise ValueError(f"compression must be one of {COMPRESSION_TYPES}")
+        if self.delivery_timeout_ms < 1000 + self.linger_ms:
+            raise ValueError("the delivery timeout must be at least one second")
 
 
 @dataclass(frozen=True)
@@ -57,3 +59,6 @@ class ProducerConfig:
     fulltext: FulltextOptions = field(default_factory=FulltextOptions)
     publish: PublishOptions = field(default_factory=PublishOptions)
     status_every: float = 15.0  # seconds between status-file writes while running
+    # At start-up, the raw topic's last ``recover_window`` seconds are read for articles acknowledged just
+    # before an exit whose seen-marks never made it (0: do not look).
+    recover_window: float = 3600.0

@@ -25,7 +25,6 @@ class PollPolicy:
     max_hint: int = 3600  # a feed's own hints may stretch its interval up to this
     jitter: float = 0.1  # +/- fraction applied to every interval
     backoff_max: int = 6 * 3600  # longest wait after repeated failures
-    publish_retry: int = 60  # wait after the broker did not acknowledge, before fetching again
     startup_spread: int = 60  # first polls after start are spread over at most this many seconds
 
     def __post_init__(self) -> None:

@@ -10,6 +10,9 @@ It lives in the compacted topic ``names.producer_seen`` rather than in a file be
 Keys are ``article/<article_id>`` (value: feed id and time) and ``feed/<feed_id>`` (value: the validators of
 the last response whose articles were all acknowledged). ``SeenIndex`` is the in-memory view plus
 in-flight claims, so one article found in two feeds polled at the same moment is published once.
+
+A mark follows its article's acknowledgement; an exit between the two would leave an acknowledged article
+unmarked, so at start-up the producer also reads the raw topic's recent past and marks what it finds there.
 """
 
 from __future__ import annotations

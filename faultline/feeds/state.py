@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from faultline.feeds.outcome import PollResult
-from faultline.feeds.policy import PollPolicy, backoff_delay, jittered, poll_interval
+from faultline.feeds.policy import PollPolicy, backoff_delay, base_interval, jittered, poll_interval
 from faultline.feeds.registry import FeedSpec
 
 
@@ -73,9 +73,11 @@ def apply_result(state: FeedState, result: PollResult, feed: FeedSpec, policy: P
                           bozo=result.bozo, moved_to=result.moved_to)
         return replace(state, **common, **update)
     if result.outcome == "publish_failed":
-        # The feed is fine, the broker is not: keep the validators, come back soon.
+        # The feed is fine, the broker is not: keep the validators, so the next poll (at the feed's usual
+        # pace: an outage of ours is no reason to poll outlets harder) gets the full response again.
+        interval = base_interval(feed.interval, policy)
         return replace(state, **common, last_error=result.error, last_error_at=now,
-                       next_due=now + _seconds(jittered(policy.publish_retry, policy, feed.id, polls)))
+                       next_due=now + _seconds(jittered(interval, policy, feed.id, polls)))
     failures = state.consecutive_failures + 1
     delay = backoff_delay(feed.interval, failures, policy, result.retry_after)
     return replace(state, **common, consecutive_failures=failures, last_error=result.error, last_error_at=now,

@@ -71,8 +71,13 @@ _TOP_FIELDS = frozenset(
         "irregular_verbs",
         "double_final",
         "uncountable",
+        "compounds",
+        "spelling_variants",
+        "strong_governors",
+        "weak_governors",
     }
 )
+_COMPOUND_FIELDS = frozenset({"as", "verbs", "objects", "reach"})
 _SPACES = re.compile(r"\s+")
 
 
@@ -126,16 +131,36 @@ class Trigger:
 
 
 @dataclass(frozen=True)
+class Compound:
+    """A verb that signals ``type``/``mode`` only with one of ``objects`` shortly after it ("expelled two
+    Russian diplomats", "lifted Friday a day-old blockade"); ``heads`` are the verb's inflected surfaces."""
+
+    id: str
+    type: str
+    mode: str | None
+    heads: tuple[tuple[str, str, str], ...]  # (surface, form, lemma)
+    objects: tuple[str, ...]
+    reach: int = 6
+
+    @property
+    def key(self) -> str:
+        return f"{self.type}:{self.mode}" if self.mode else self.type
+
+
+@dataclass(frozen=True)
 class Signals:
     """The loaded, validated ontology."""
 
     version: str
     types: Mapping[str, EventType]
     triggers: tuple[Trigger, ...]
+    compounds: tuple[Compound, ...]
     none: tuple[str, ...]
     cues: Mapping[str, tuple[str, ...]]
     quantities: Mapping[str, int]
     governing: Mapping[str, Mapping[str, str | None]]
+    strong_governors: frozenset[str]
+    weak_governors: frozenset[str]
     future_as: Mapping[str, str]
     refused_as: Mapping[str, str]
     threat_as: Mapping[str, str]
@@ -163,17 +188,25 @@ class _Inflector:
     """English inflection of the lexicon's verb lemmas and nouns, driven by the data file's exceptions."""
 
     def __init__(
-        self, irregular: Mapping[str, Mapping[str, str]], double: Iterable[str], uncountable: Iterable[str]
+        self,
+        irregular: Mapping[str, Mapping[str, str]],
+        double: Iterable[str],
+        uncountable: Iterable[str],
+        spelling: Iterable[str] = (),
     ) -> None:
         self.irregular = irregular
         self.double = frozenset(double)
         self.uncountable = frozenset(uncountable)
+        self.spelling = frozenset(spelling)  # verbs with a doubled final "l" in British spelling
 
     def verb_forms(self, lemma: str) -> Iterator[tuple[str, str]]:
         head, _, rest = lemma.partition(" ")
         tail = f" {rest}" if rest else ""
         for form, word in self._verb_heads(head):
             yield f"{word}{tail}", form
+        if head in self.spelling:  # "cancelled" beside "canceled", "labelling" beside "labeling"
+            yield f"{head}led{tail}", "past_participle"
+            yield f"{head}ling{tail}", "gerund"
 
     def _verb_heads(self, verb: str) -> Iterator[tuple[str, str]]:
         irregular = self.irregular.get(verb, {})
@@ -333,6 +366,62 @@ def _triggers(
     return tuple(seen.values())
 
 
+def _compounds(
+    raw: Any, types: Mapping[str, EventType], inflector: _Inflector, problems: list[str]
+) -> tuple[Compound, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.append("'compounds' must be a list")
+        return ()
+    out: list[Compound] = []
+    for n, item in enumerate(raw):
+        if not isinstance(item, dict) or set(item) - _COMPOUND_FIELDS:
+            problems.append(f"compounds[{n}]: a compound has only {sorted(_COMPOUND_FIELDS)}")
+            continue
+        parsed = _type_key(str(item.get("as")), types)
+        verbs, objects = item.get("verbs"), item.get("objects")
+        if parsed is None:
+            problems.append(f"compounds[{n}]: 'as' {item.get('as')!r} is not TYPE or TYPE:Mode")
+            continue
+        if not _strings(verbs) or not _strings(objects):
+            problems.append(f"compounds[{n}]: needs non-empty 'verbs' and 'objects' lists of strings")
+            continue
+        heads = tuple(
+            (surface, form, lemma)
+            for lemma in verbs
+            for surface, form in inflector.verb_forms(normalise_surface(lemma))
+        )
+        expanded = tuple(
+            dict.fromkeys(f for o in objects for f, _ in inflector.noun_forms(normalise_surface(o)))
+        )
+        reach = item.get("reach", 6)
+        out.append(
+            Compound(
+                f"{item['as']}/{normalise_surface(verbs[0])}+{normalise_surface(objects[0])}",
+                parsed[0],
+                parsed[1],
+                heads,
+                expanded,
+                reach if isinstance(reach, int) else 6,
+            )
+        )
+    return tuple(out)
+
+
+def _type_list(name: str, raw: Any, types: Mapping[str, EventType], problems: list[str]) -> frozenset[str]:
+    if raw is None:
+        return frozenset()
+    if not isinstance(raw, list) or not all(t in types for t in raw):
+        problems.append(f"'{name}' must list event types")
+        return frozenset()
+    return frozenset(raw)
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v.strip() for v in value)
+
+
 def _conversion(name: str, raw: Any, types: Mapping[str, EventType], problems: list[str]) -> dict[str, str]:
     if raw is None:
         return {}
@@ -406,21 +495,32 @@ def parse_signals(raw: Any, where: str = "signals") -> Signals:
         problems.append("'irregular_verbs' must map verbs to {past, participle, third}")
         irregular = {}
     inflector = _Inflector(
-        irregular, raw.get("double_final") or (), raw.get("uncountable") or ("aid", "aircraft")
+        irregular,
+        raw.get("double_final") or (),
+        raw.get("uncountable") or ("aid", "aircraft"),
+        raw.get("spelling_variants") or (),
     )
     triggers = _triggers(raw.get("triggers"), types, inflector, problems) if types else ()
+    compounds = _compounds(raw.get("compounds"), types, inflector, problems) if types else ()
     none = raw.get("none") or []
     if not isinstance(none, list) or not all(isinstance(v, str) and v.strip() for v in none):
         problems.append("'none' must be a list of phrases")
         none = []
     cues, quantities = _cues(raw.get("cues") or {}, problems)
+    governors = {
+        name: _type_list(name, raw.get(name), types, problems)
+        for name in ("strong_governors", "weak_governors")
+    }
     signals = Signals(
         version=version if isinstance(version, str) else "",
         types=types,
         triggers=triggers,
+        compounds=compounds,
         none=tuple(dict.fromkeys(normalise_surface(v) for v in none)),
         cues=cues,
         quantities=quantities,
+        strong_governors=governors["strong_governors"],
+        weak_governors=governors["weak_governors"],
         governing=_governing(raw.get("governing"), types, problems) if types else {},
         future_as=_conversion("future_as", raw.get("future_as"), types, problems) if types else {},
         refused_as=_conversion("refused_as", raw.get("refused_as"), types, problems) if types else {},

@@ -23,17 +23,78 @@ from faultline.tagging.normalise import fold
 from faultline.tagging.records import ActorRecord, Mention, PlaceRecord
 from faultline.tagging.sentences import Sentence
 
-LOCATIVE = frozenset({
-    "in", "at", "near", "outside", "inside", "into", "from", "to", "across", "around", "throughout", "within",
-    "toward", "towards", "via", "through", "reaching", "entered", "across", "over", "visit", "visited", "visiting",
-    "arrived", "returned", "landed", "flew", "travelled", "traveled", "capital",
-})
-PLACE_NEXT = frozenset({
-    "city", "streets", "street", "residents", "airport", "province", "governorate", "district", "suburbs", "area",
-    "neighbourhood", "neighborhood", "outskirts", "centre", "center", "downtown", "countryside", "skyline",
-})
-_DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
-                         "northern", "southern", "eastern", "western", "central"})
+LOCATIVE = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "outside",
+        "inside",
+        "into",
+        "from",
+        "to",
+        "across",
+        "around",
+        "throughout",
+        "within",
+        "toward",
+        "towards",
+        "via",
+        "through",
+        "reaching",
+        "entered",
+        "over",
+        "visit",
+        "visited",
+        "visiting",
+        "arrived",
+        "returned",
+        "landed",
+        "flew",
+        "travelled",
+        "traveled",
+        "capital",
+    }
+)
+PLACE_NEXT = frozenset(
+    {
+        "city",
+        "streets",
+        "street",
+        "residents",
+        "airport",
+        "province",
+        "governorate",
+        "district",
+        "suburbs",
+        "area",
+        "neighbourhood",
+        "neighborhood",
+        "outskirts",
+        "centre",
+        "center",
+        "downtown",
+        "countryside",
+        "skyline",
+    }
+)
+_DIRECTIONS = frozenset(
+    {
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+    }
+)
 _ROLE_KINDS = {
     "force": (("armed_forces",), (".military", ".mil", ".army", ".armed_forces", ".defence_forces")),
     "police": (("security_service",), (".police", ".isf", ".security", ".gendarmerie")),
@@ -63,8 +124,13 @@ class Resolution:
 
 def _noun_table(signals: Signals) -> dict[tuple[str, ...], str]:
     table: dict[tuple[str, ...], str] = {}
-    for cue, role in (("people_nouns", "people"), ("armed_group_nouns", "group"), ("government_nouns", "government"),
-                      ("police_nouns", "police"), ("force_nouns", "force")):
+    for cue, role in (
+        ("people_nouns", "people"),
+        ("armed_group_nouns", "group"),
+        ("government_nouns", "government"),
+        ("police_nouns", "police"),
+        ("force_nouns", "force"),
+    ):
         for phrase in signals.cue(cue):
             table[tuple(fold(phrase).split())] = role
     return table
@@ -76,7 +142,11 @@ class ActorResolver:
     def __init__(self, catalog: Catalog, gazetteer: Gazetteer, signals: Signals) -> None:
         self.catalog = catalog
         self.gazetteer = gazetteer
-        self._ambiguous = {a.id: frozenset(fold(f).strip() for f in a.ambiguous) for a in catalog.actors.values() if a.ambiguous}
+        self._ambiguous = {
+            a.id: frozenset(fold(f).strip() for f in a.ambiguous)
+            for a in catalog.actors.values()
+            if a.ambiguous
+        }
         self._role_nouns = _noun_table(signals)
         self._seat_nouns = frozenset(w for p in signals.cue("government_nouns") for w in fold(p).split())
         self._longest_role = max((len(k) for k in self._role_nouns), default=1)
@@ -96,7 +166,10 @@ class ActorResolver:
                 if not candidates:
                     continue
                 preferred = [a for a in candidates if a.id.endswith(suffixes)]
-                best = min(preferred or candidates, key=lambda a: (next((i for i, s in enumerate(suffixes) if a.id.endswith(s)), 99), a.id))
+                best = min(
+                    preferred or candidates,
+                    key=lambda a: (next((i for i, s in enumerate(suffixes) if a.id.endswith(s)), 99), a.id),
+                )
                 bodies[(country, role)] = best.id
         return bodies
 
@@ -104,7 +177,9 @@ class ActorResolver:
 
     def record(self, actor_id: str) -> ActorRecord:
         a = self.catalog.actors[actor_id]
-        return ActorRecord(a.id, a.id, a.name, a.kind, a.country, True, self._members.get(a.id, ()), f"catalog:{a.id}")
+        return ActorRecord(
+            a.id, a.id, a.name, a.kind, a.country, True, self._members.get(a.id, ()), f"catalog:{a.id}"
+        )
 
     def members(self, actor_id: str) -> tuple[str, ...]:
         return self._members.get(actor_id, ())
@@ -124,8 +199,8 @@ class ActorResolver:
         unambiguous = self._unambiguous_ids(hits)
         fully_named: set[str] = set()
         for hit in hits:
-            forms = hit.of(ActorForm)
-            places = hit.of(PlaceForm)
+            forms = list(hit.actors)
+            places = list(hit.places)
             if not forms and not places:
                 continue
             if places and forms:
@@ -139,7 +214,7 @@ class ActorResolver:
     def _unambiguous_ids(self, hits: list[Hit]) -> set[str]:
         ids: set[str] = set()
         for hit in hits:
-            for form in hit.of(ActorForm):
+            for form in hit.actors:
                 if form.form in ("name", "alias", "acronym") and not self._is_ambiguous(form):
                     ids.add(form.actor_id)
         return ids
@@ -163,8 +238,16 @@ class ActorResolver:
                 return preferred[0]
         return min(pool, key=lambda f: f.actor_id)
 
-    def _actor(self, res: Resolution, text: str, folded: str, hit: Hit, forms: list[ActorForm],
-               unambiguous: set[str], fully_named: set[str]) -> None:
+    def _actor(
+        self,
+        res: Resolution,
+        text: str,
+        folded: str,
+        hit: Hit,
+        forms: list[ActorForm],
+        unambiguous: set[str],
+        fully_named: set[str],
+    ) -> None:
         forms = [f for f in forms if f.form != "short_name" or f.actor_id in fully_named]
         form = self._choose(forms, unambiguous)
         if form is None:
@@ -180,12 +263,14 @@ class ActorResolver:
         state = self.catalog.actors[form.actor_id]
         role, end = (None, hit.end) if form.form == "demonym_plural" else self._role_after(folded, hit.end)
         if role in ("force", "police", "government") and state.country:
-            body = self.body(state.country, role) or (self.body(state.country, "force") if role == "police" else None)
+            body = self.body(state.country, role) or (
+                self.body(state.country, "force") if role == "police" else None
+            )
             if body:
                 res.add_actor_mention(self.record(body), hit.start, end, "demonym")
                 return
         if role in ("group", "people") and state.country:
-            name = " ".join(text[hit.start:end].split())
+            name = " ".join(text[hit.start : end].split())
             key = f"{role}:{state.country}:{fold(name).split()[-1]}"
             kind = "armed_group" if role == "group" else "other"
             record = ActorRecord(key, None, name, kind, state.country, False, (), f"demonym+{role}")
@@ -195,7 +280,7 @@ class ActorResolver:
 
     def _role_after(self, folded: str, end: int) -> tuple[str | None, int]:
         """The role noun right after a demonym, and the end offset of the noun phrase."""
-        window = folded[end:end + 48]
+        window = folded[end : end + 48]
         if not window.startswith(" ") or window[1:2] == " ":
             return None, end
         words = window.split()[: self._longest_role]
@@ -207,11 +292,24 @@ class ActorResolver:
                 return role, offset + len(phrase) if offset >= 0 else end
         return None, end
 
-    def _actor_or_place(self, res: Resolution, text: str, folded: str, hit: Hit, forms: list[ActorForm],
-                        places: list[PlaceForm], starts: list[int], unambiguous: set[str]) -> None:
+    def _actor_or_place(
+        self,
+        res: Resolution,
+        text: str,
+        folded: str,
+        hit: Hit,
+        forms: list[ActorForm],
+        places: list[PlaceForm],
+        starts: list[int],
+        unambiguous: set[str],
+    ) -> None:
         form = self._choose(forms, unambiguous)
         locative = _locative_context(text, folded, hit, starts)
-        country_name = form is not None and form.form in ("name", "alias") and self.catalog.actors[form.actor_id].kind == "state"
+        country_name = (
+            form is not None
+            and form.form in ("name", "alias")
+            and self.catalog.actors[form.actor_id].kind == "state"
+        )
         if country_name:
             self._place(res, places, hit, res)
             if not locative:
@@ -224,14 +322,16 @@ class ActorResolver:
             res.add_actor_mention(self.record(form.actor_id), hit.start, hit.end, form.form)
 
     def _seat_of_government(self, folded: str, hit: Hit) -> bool:
-        """"the Foreign Ministry in Tehran", "officials in Baghdad": the capital stands for its government."""
-        before = folded[max(0, hit.start - 40):hit.start].split()
+        """ "the Foreign Ministry in Tehran", "officials in Baghdad": the capital stands for its government."""
+        before = folded[max(0, hit.start - 40) : hit.start].split()
         return len(before) >= 2 and before[-1] == "in" and before[-2] in self._seat_nouns
 
     def _place(self, res: Resolution, places: list[PlaceForm], hit: Hit, context: Resolution) -> None:
         ids = sorted({p.place_id for p in places})
         if len(ids) > 1:
-            countries = {r.country for r in context.places.values()} | {r.country for r in context.actors.values()}
+            countries = {r.country for r in context.places.values()} | {
+                r.country for r in context.actors.values()
+            }
             local = [i for i in ids if self.gazetteer.places[i].country in countries]
             rule = self.gazetteer.shared_forms.get(_surface_key(places[0].surface))
             if len(local) == 1:
@@ -253,8 +353,8 @@ def _sentence_starts(sentences: list[Sentence]) -> list[int]:
 
 def _locative_context(text: str, folded: str, hit: Hit, sentence_starts: list[int]) -> bool:
     """True when a name at ``hit`` reads as a place: after a locative word, in a dateline, before a place noun."""
-    before = folded[max(0, hit.start - 40):hit.start].split()
-    after = folded[hit.end:hit.end + 24].split()
+    before = folded[max(0, hit.start - 40) : hit.start].split()
+    after = folded[hit.end : hit.end + 24].split()
     if before and before[-1] in LOCATIVE:
         return True
     if len(before) >= 2 and before[-1] == "of" and before[-2] in _DIRECTIONS:
@@ -269,9 +369,8 @@ def _dateline(text: str, hit: Hit, sentence_starts: list[int]) -> bool:
 
     i = bisect_right(sentence_starts, hit.start) - 1
     start = sentence_starts[i] if i >= 0 else 0
-    if any(c.isalnum() for c in text[start:hit.start]):
+    if any(c.isalnum() for c in text[start : hit.start]):
         return False
-    shown = text[hit.start:hit.end]
-    follow = text[hit.end:hit.end + 2]
+    shown = text[hit.start : hit.end]
+    follow = text[hit.end : hit.end + 2]
     return shown.isupper() or follow.startswith((",", " (", "*"))
-

@@ -1,34 +1,36 @@
-"""The closed-class cue lists of the signal ontology, compiled once into token phrase sets."""
+"""The closed-class cue lists of the signal ontology, compiled once for the per-sentence scan."""
 
 from __future__ import annotations
 
 from faultline.knowledge.signals import Signals
-from faultline.tagging.tokens import PhraseSet, words
+from faultline.tagging.normalise import fold
+from faultline.tagging.tokens import CueIndex
 
-_SETS = (
-    "negation", "negation_after", "denial", "refusal", "future", "willingness", "hypothetical", "threat", "reporting",
-    "source_nouns", "background", "historical", "casualty_dead", "casualty_injured", "casualty_both", "disaster",
-    "weak_triggers", "weapon_verbs", "anaphora_events", "pronoun_subjects", "target_prepositions", "agent_prepositions",
-    "relative_location", "locative_prepositions", "passive_be", "determiners",
-)
+SCANNED = (
+    "negation", "denial", "refusal", "future", "willingness", "hypothetical", "threat", "reporting", "background",
+    "historical", "casualty_dead", "casualty_injured", "casualty_both", "disaster", "weapon_verbs", "anaphora_events",
+    "relative_location", "locative_prepositions",
+)  # fmt: skip
+
+
+def _folded(phrases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(" ".join(fold(p).split()) for p in phrases)
 
 
 class Cues:
-    """Token phrase sets for every cue list, plus single-word lookups used in tight loops."""
+    """The cue index for sentence scans, plus word sets used by single-word lookups."""
 
     def __init__(self, signals: Signals) -> None:
-        self.sets: dict[str, PhraseSet] = {name: PhraseSet(signals.cue(name)) for name in _SETS}
-        self.months = frozenset(signals.cue("months"))
-        self.quantities = {words(k): v for k, v in signals.quantities.items()}
-        self.weak = frozenset(signals.cue("weak_triggers"))
-        self.be = frozenset(p for p in signals.cue("passive_be") if " " not in p)
+        self.index = CueIndex({name: signals.cue(name) for name in SCANNED})
+        self.months = _folded(signals.cue("months"))
+        self.quantities = {" ".join(fold(k).split()): v for k, v in signals.quantities.items()}
+        self.weak = _folded(signals.cue("weak_triggers"))
+        self.be = frozenset(p for p in _folded(signals.cue("passive_be")) if " " not in p)
         self.prepositions = frozenset({
             "of", "in", "at", "from", "with", "for", "on", "by", "against", "between", "near", "into", "to", "over",
-            "about", "under", "across", "like", "including", "among", "outside", "inside", "toward", "towards", "within",
-            "through", "via", "than", "during", "after", "before", "since", "upon",
-        })
-        self.determiners = frozenset(signals.cue("determiners"))
-        self.target_words = frozenset(p.split()[0] for p in signals.cue("target_prepositions"))
-
-    def __getitem__(self, name: str) -> PhraseSet:
-        return self.sets[name]
+            "about", "under", "across", "like", "including", "among", "outside", "inside", "toward", "towards",
+            "within", "through", "via", "than", "during", "after", "before", "since", "upon",
+        })  # fmt: skip
+        self.determiners = _folded(signals.cue("determiners"))
+        self.target_words = frozenset(p.split()[0] for p in _folded(signals.cue("target_prepositions")))
+        self.agent_words = frozenset(p for p in _folded(signals.cue("agent_prepositions")) if " " not in p)

@@ -1,41 +1,83 @@
 """Per-sentence events: triggers to PLOVER type and mode, modality, source and target, place, casualties.
 
-For each sentence with a trigger:
-1. drop triggers that report nothing here: the second half of a hyphenated modifier ("US-brokered"), and
-   accident words ("killed", "blast") in a sentence about a disaster;
-2. a denial ("denied carrying out the attack") negates what follows it instead of being a rejection;
-3. a governing trigger absorbs the event that is its content and takes its mode from it ("demanded the
-   release" is REQUEST:Yield, "threatened to strike" THREATEN:Violence, "accused X of attacking" ACCUSE);
-4. modality converts or flags what remains: a cooperative event promised for the future is AGREE (a
-   retreat, CONCEDE), refused or negated it is REJECT; a conflict event vowed is THREATEN; otherwise it
-   is flagged negated / hypothetical / historical;
-5. events of one type in one sentence merge (the most specific mode wins); weapons give ASSAULT its mode;
-6. source and target come from the sentence's structure, the place from its most specific place mention.
+For each sentence with a trigger or a compound verb:
+1. candidates: triggers, compounds (a verb with its object: "expelled two diplomats" is SANCTION:Expel),
+   and weapons used with a firing verb ("rockets fired at"); dropped are the second half of a hyphenated
+   modifier ("US-brokered"), words inside a proper name ("Economic Cooperation Organisation"), adjectival
+   participles ("the killed commander"), accident words in a sentence about a disaster, and words inside
+   the attribution of the sentence (", a member of the team trying to broker peace, said");
+2. a denial ("denied carrying out the attack") negates what follows instead of being a rejection;
+3. verbal events govern their content: a strong governor (a demand, rejection, threat, accusation,
+   agreement) absorbs the triggers after it up to a new coordinated predicate and takes its mode from
+   them ("demanded the release" is REQUEST:Yield); a weak one (talks, support, a protest) absorbs what
+   closely follows ("talks on a troop pullback", "protested against the curfew");
+4. a definite noun ("the strike", "Friday's attack") refers back to an event already reported;
+5. modality converts or flags what remains: an announced cooperative act is AGREE, a refused one REJECT,
+   a vowed, announced or modal conflict act THREATEN; otherwise negated / hypothetical flags; conditions
+   ("if ...") and purposes ("to disperse them") of an earlier event are part of it; time expressions mark
+   their nearest trigger historical, as do background clauses ("after ...") and relative clauses after a
+   main event of another type;
+6. events of one type in one sentence merge (the most specific mode wins); weapons give ASSAULT its mode;
+   in a protest, a clash without weapons is part of the riot;
+7. source and target come from the sentence's structure, the place from its most specific place mention.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from faultline.knowledge.signals import Signals, Trigger
+from faultline.knowledge.signals import Compound, Signals, Trigger
 from faultline.tagging.actors import Resolution
 from faultline.tagging.casualties import count_casualties
 from faultline.tagging.cues import Cues
-from faultline.tagging.lexicon import Hit, NoEvent
-from faultline.tagging.modality import background_start, modality
+from faultline.tagging.lexicon import CompoundHead, Hit
+from faultline.tagging.modality import background_start, modality, nearest, time_cues
 from faultline.tagging.records import Mention
 from faultline.tagging.roles import Attribution, Discourse, RoleFinder, TokMention, find_attribution
 from faultline.tagging.sentences import Sentence
-from faultline.tagging.tokens import SentenceTokens
+from faultline.tagging.tokens import PhraseSet, SentenceTokens
 
-_GOVERN_REACH = 12
-_PLACE_KIND_RANK = {"base": 6, "crossing": 6, "town": 5, "district": 5, "city": 4, "other": 3, "region": 2, "country": 1}
+_WEAK_REACH = 8
+_WEAPON_VERB_REACH = 5
+_PLACE_KIND_RANK = {
+    "base": 6,
+    "crossing": 6,
+    "town": 5,
+    "district": 5,
+    "city": 4,
+    "other": 3,
+    "region": 2,
+    "country": 1,
+}
 _DENIAL_LEMMAS = frozenset({"deny", "denial"})
-_DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "his", "their", "such", "s"})
+_DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "his", "their", "such"})
+_ANAPHORIC = frozenset({"the", "this", "that", "these", "those", "such"})
+_VIOLENT = frozenset({"ASSAULT", "PROTEST", "COERCE"})
+_COORDINATORS = frozenset({"and", "but", "while", "whereas", "then"})
+_ADVERBS = frozenset(
+    {
+        "also",
+        "later",
+        "then",
+        "subsequently",
+        "again",
+        "reportedly",
+        "allegedly",
+        "quickly",
+        "has",
+        "have",
+        "had",
+    }
+)
+_RELATIVES = frozenset({"which", "where", "who", "whose", "whom"})
+_PROTEST_REACH = 2
 _EVIDENCE_GAP = 80
+_STRONG_BREAK = re.compile(r"[;\u2014\u2013(]| - ")
 
 
 @dataclass(slots=True)
@@ -48,16 +90,25 @@ class Candidate:
     type: str
     mode: str | None
     rules: list[str]
+    nominal: bool = False
     negated: bool = False
     hypothetical: bool = False
     historical: bool = False
+    conditional: bool = False
+    purpose: bool = False
     absorbed: bool = False
-    nominal: bool = False
     extra_spans: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def key(self) -> str:
         return f"{self.type}:{self.mode}" if self.mode else self.type
+
+    def absorb(self, other: Candidate, mode: str | None) -> None:
+        other.absorbed = True
+        if self.mode is None and mode is not None:
+            self.mode = mode
+        self.rules.append(f"<{other.trigger.id}")
+        self.extra_spans.append((other.start, other.end))
 
 
 @dataclass(slots=True)
@@ -83,183 +134,359 @@ class EventRecord:
     event_id: str = ""
 
 
+@dataclass(slots=True)
+class _Context:
+    """Everything one sentence's reading needs."""
+
+    doc_id: str
+    text: str
+    sentence: Sentence
+    st: SentenceTokens
+    mentions: list[TokMention]
+    places: list[Mention]
+    attribution: Attribution | None
+    published: datetime | None
+
+
 class EventExtractor:
     def __init__(self, signals: Signals, cues: Cues) -> None:
         self.signals = signals
         self.cues = cues
         self.roles = RoleFinder(cues)
-        self._seen: set[str] = set()
+        self._objects = {c.id: PhraseSet(c.objects) for c in signals.compounds}
+        self._past = frozenset(
+            t.surface
+            for t in signals.triggers
+            if t.form in ("past", "past_participle") and " " not in t.surface
+        ) | frozenset(p for p in signals.cue("reporting") if " " not in p)
 
-    def extract(self, doc_id: str, text: str, sentences: list[Sentence], hits: list[Hit], res: Resolution,
-                published: datetime | None) -> list[EventRecord]:
+    def extract(
+        self,
+        doc_id: str,
+        text: str,
+        folded: str,
+        sentences: list[Sentence],
+        hits: list[Hit],
+        markers: list[Hit],
+        res: Resolution,
+        published: datetime | None,
+    ) -> list[EventRecord]:
         events: list[EventRecord] = []
         discourse = Discourse()
         seen: set[str] = set()
         hit_starts = [h.start for h in hits]
+        marker_starts = [h.start for h in markers]
         actor_mentions = sorted(res.mentions, key=lambda m: (m.start, m.end))
         mention_starts = [m.start for m in actor_mentions]
         place_mentions = sorted(res.place_mentions, key=lambda m: (m.start, m.end))
         place_starts = [m.start for m in place_mentions]
         for sentence in sentences:
             lo, hi = bisect_left(hit_starts, sentence.start), bisect_left(hit_starts, sentence.end)
-            triggers = [(h, t) for h in hits[lo:hi] if not h.of(NoEvent) for t in h.of(Trigger)]
+            triggers = [(h, t) for h in hits[lo:hi] for t in h.triggers]
+            ml, mh = bisect_left(marker_starts, sentence.start), bisect_left(marker_starts, sentence.end)
+            heads = [(h, c) for h in markers[ml:mh] for c in h.heads]
             a, b = bisect_left(mention_starts, sentence.start), bisect_left(mention_starts, sentence.end)
             sentence_mentions = actor_mentions[a:b]
-            if not triggers:
-                self._carry(discourse, sentence_mentions)
+            if not triggers and not heads:
+                _carry(discourse, sentence_mentions)
                 continue
-            st = SentenceTokens(text, sentence.start, sentence.end)
+            st = SentenceTokens(text, folded, sentence.start, sentence.end, self.cues.index)
+            if not st.words:
+                continue
+            tok_mentions = [TokMention(*st.span(m.start, m.end), m.key) for m in sentence_mentions]
             pa, pb = bisect_left(place_starts, sentence.start), bisect_left(place_starts, sentence.end)
-            found = self._sentence(doc_id, text, sentence, st, triggers, sentence_mentions, place_mentions[pa:pb],
-                                   discourse, published, seen)
-            seen.update(e.type for e in found if not e.negated)
+            ctx = _Context(
+                doc_id,
+                text,
+                sentence,
+                st,
+                tok_mentions,
+                place_mentions[pa:pb],
+                find_attribution(self.cues, st, tok_mentions, text),
+                published,
+            )
+            found = self._sentence(ctx, triggers, heads, discourse, seen)
             events.extend(found)
-            self._carry(discourse, sentence_mentions, found)
+            seen.update(e.type for e in found if not e.negated)
+            if any(e.type == "PROTEST" and not e.negated for e in found):
+                discourse.protest_until = sentence.index + _PROTEST_REACH
+            _carry(discourse, sentence_mentions, found)
         return events
-
-    @staticmethod
-    def _carry(discourse: Discourse, mentions: list[Mention], found: list[EventRecord] | None = None) -> None:
-        subjects = [e.source for e in found or () if e.source]
-        if subjects:
-            discourse.last_subject = subjects[0]
-        elif mentions:
-            discourse.last_subject = mentions[0].key
-        for e in found or ():
-            if e.source and e.weight < 0 and not (e.negated or e.historical or e.hypothetical):
-                strength = abs(e.weight) + (2.0 if e.dead else 0.0)
-                if strength > discourse.main_event_strength:
-                    discourse.main_event_source, discourse.main_event_strength = e.source, strength
 
     # ------------------------------------------------------------------------------------- sentence
 
-    def _sentence(self, doc_id: str, text: str, sentence: Sentence, st: SentenceTokens, triggers: list[tuple[Hit, Trigger]],
-                  mentions: list[Mention], places: list[Mention], discourse: Discourse,
-                  published: datetime | None, seen: set[str]) -> list[EventRecord]:
-        if not st.tokens:
-            return []
-        disaster = any(True for _ in self.cues["disaster"].find(st.tokens))
-        candidates: list[Candidate] = []
-        weapons: list[Candidate] = []
-        for hit, trigger in triggers:
-            if _hyphen_modifier(text, hit.start):
-                continue
-            if disaster and trigger.surface in self.cues.weak:
-                continue
-            i, j = st.span(hit.start, hit.end)
-            if trigger.participle and i > 0 and st.tokens[i - 1].text in _DEFINITE:
-                continue  # "the killed commander": an attribute, not a report
-            cand = Candidate(trigger, hit.start, hit.end, i, j, trigger.type, trigger.mode, [trigger.id],
-                             nominal=_nominal(trigger, st, i))
-            (weapons if trigger.pos == "weapon" else candidates).append(cand)
+    def _sentence(
+        self,
+        ctx: _Context,
+        triggers: list[tuple[Hit, Trigger]],
+        heads: list[tuple[Hit, CompoundHead]],
+        discourse: Discourse,
+        seen: set[str],
+    ) -> list[EventRecord]:
+        st = ctx.st
+        candidates, weapons = self._candidates(ctx, triggers, heads)
         self._denials(candidates)
         self._govern(st, candidates)
         self._anaphora(st, candidates, seen)
-        background = background_start(self.cues, st)
         live = [c for c in candidates if not c.absorbed]
         for cand in live:
-            self._modality(st, cand, background, published)
-        merged = self._merge(live)
-        merged.extend(self._weapons(st, merged, weapons, background, published))
+            self._modality(st, cand)
+        self._subordinate(st, live)
+        self._time(ctx, candidates)
+        merged = self._merge([c for c in live if not c.absorbed])
+        self._arm(merged, weapons)
+        if discourse.protest_until >= ctx.sentence.index or any(
+            c.type == "PROTEST" and not c.negated for c in merged
+        ):
+            merged = self._riot(merged)
         if not merged:
             return []
-        tok_mentions = [TokMention(*st.span(m.start, m.end), m.key) for m in mentions]
-        attribution = find_attribution(self.cues, st, tok_mentions, text)
         casualties = count_casualties(self.cues, st)
         out: list[EventRecord] = []
-        assault_seen = False
+        counted = False
         for cand in sorted(merged, key=lambda c: c.start):
-            source, target = self.roles.roles(st, cand.i, cand.j, cand.type, "noun" if cand.nominal else cand.trigger.pos,
-                                              cand.trigger.lemma,
-                                              cand.trigger.participle,
-                                              tok_mentions, attribution, discourse)
+            pos = "noun" if cand.nominal else cand.trigger.pos
+            source, target = self.roles.roles(
+                st, cand.i, cand.j, cand.type, pos, cand.trigger.lemma, cand.trigger.participle,
+                ctx.mentions, ctx.attribution, discourse,
+            )  # fmt: skip
             dead = injured = None
-            if cand.type == "ASSAULT" and not assault_seen and not cand.negated:
-                dead, injured = casualties.dead, casualties.injured
-                assault_seen = True
-            out.append(self._record(doc_id, text, sentence, st, cand, source, target, attribution, places, dead, injured))
+            if cand.type == "ASSAULT" and not counted and not cand.negated:
+                dead, injured, counted = casualties.dead, casualties.injured, True
+            out.append(self._record(ctx, cand, source, target, dead, injured))
         return out
+
+    # ------------------------------------------------------------------------------------- candidates
+
+    def _candidates(
+        self, ctx: _Context, triggers: list[tuple[Hit, Trigger]], heads: list[tuple[Hit, CompoundHead]]
+    ) -> tuple[list[Candidate], list[Candidate]]:
+        st, text = ctx.st, ctx.text
+        disaster = bool(st.occurrences("disaster"))
+        headline: bool | None = None
+        tail = _tail_region(ctx.attribution, len(st))
+        label_end = _label_end(st)
+        candidates: list[Candidate] = []
+        weapons: list[Candidate] = []
+        for hit, trigger in triggers:
+            i, j = st.span(hit.start, hit.end)
+            if tail[0] <= i < tail[1] or i < label_end or _hyphen_modifier(text, hit.start):
+                continue
+            if disaster and trigger.surface in self.cues.weak:
+                continue
+            if i > 0 and _proper_word(text, hit.start, hit.end):
+                if headline is None:
+                    headline = _headline(st)
+                if not headline:
+                    continue  # a word of a proper name: "Asia-Pacific Economic Cooperation"
+            if trigger.participle and i > 0 and st.words[i - 1] in _DEFINITE:
+                continue  # "the killed commander": an attribute, not a report
+            cand = Candidate(
+                trigger,
+                hit.start,
+                hit.end,
+                i,
+                j,
+                trigger.type,
+                trigger.mode,
+                [trigger.id],
+                _nominal(trigger, st, i),
+            )
+            (weapons if trigger.pos == "weapon" else candidates).append(cand)
+        for hit, head in heads:
+            i, j = st.span(hit.start, hit.end)
+            if tail[0] <= i < tail[1] or _hyphen_modifier(text, hit.start):
+                continue
+            compound = self._compound(st, hit, head, i, j, candidates)
+            if compound is not None:
+                candidates.append(compound)
+        fired = [w for w in weapons if self._fired(st, w)]
+        for weapon in fired:
+            weapon.rules.append("+weapon-verb")
+            weapons.remove(weapon)
+            candidates.append(weapon)
+        return [c for c in candidates if not c.absorbed], weapons
+
+    def _compound(
+        self, st: SentenceTokens, hit: Hit, head: CompoundHead, i: int, j: int, candidates: list[Candidate]
+    ) -> Candidate | None:
+        """The compound whose object follows ``head`` first, consuming overlapping triggers."""
+        _, clause_end = st.clause_bounds(i)
+        best: tuple[int, int, int, Compound] | None = None
+        for order, compound in enumerate(head.compounds):
+            objects = self._objects[compound.id]
+            found = objects.first(st.words, j, min(clause_end, j + compound.reach))
+            if found is not None:
+                a, b = found
+                key = (a, -(b - a), order)
+                if best is None or key < best[:3]:
+                    best = (a, -(b - a), order, compound)
+        if best is None:
+            return None
+        a, neg_len, _, compound = best
+        b = a - neg_len
+        end = st.ends[b - 1]
+        trigger = Trigger(
+            f"{compound.id}/{head.surface}", st.text[hit.start:end], compound.type, compound.mode, "verb", head.form,
+            head.lemma,
+        )  # fmt: skip
+        for other in candidates:
+            if (other.i >= i and other.i < j) or (other.i >= a and other.j <= b):
+                other.absorbed = True
+        return Candidate(trigger, hit.start, end, i, j, compound.type, compound.mode, [trigger.id])
+
+    def _fired(self, st: SentenceTokens, weapon: Candidate) -> bool:
+        """A weapon with a firing verb close by ("rockets fired at", "hurled a grenade") is an attack."""
+        lo, hi = st.clause_bounds(weapon.i)
+        a, b = max(lo, weapon.i - _WEAPON_VERB_REACH), min(hi, weapon.j + _WEAPON_VERB_REACH)
+        return bool(st.cue_between("weapon_verbs", a, b))
 
     def _denials(self, candidates: list[Candidate]) -> None:
         """A denial before another trigger negates it ("denied involvement in the attack")."""
         for cand in candidates:
             if cand.type == "REJECT" and cand.trigger.lemma in _DENIAL_LEMMAS:
-                later = [c for c in candidates if c.start > cand.start and c is not cand]
-                if later:
+                if any(c.start > cand.start for c in candidates if c is not cand):
                     cand.absorbed = True
+
+    # ------------------------------------------------------------------------------------- governing
+
+    def _govern(self, st: SentenceTokens, candidates: list[Candidate]) -> None:
+        ordered = sorted(candidates, key=lambda c: c.start)
+        for gi, gov in enumerate(ordered):
+            if gov.absorbed:
+                continue
+            strong = gov.type in self.signals.strong_governors
+            if not strong and gov.type not in self.signals.weak_governors:
+                continue
+            stop = self._scope_end(st, gov, ordered) if strong else gov.j + _WEAK_REACH
+            table = self.signals.governing.get(gov.type, {})
+            for content in ordered[gi + 1 :]:
+                if content.absorbed or content.i < gov.j:
+                    continue
+                if content.i >= stop:
+                    break
+                if not strong and st.breaks_between(gov.j - 1, content.i):
+                    break
+                if not strong and content.key not in table and content.type not in table:
+                    continue
+                mode = (
+                    content.mode
+                    if content.type == gov.type
+                    else table.get(content.key, table.get(content.type))
+                )
+                gov.absorb(content, mode)
+
+    def _scope_end(self, st: SentenceTokens, gov: Candidate, ordered: list[Candidate]) -> int:
+        """Where a strong governor's content ends: a semicolon or dash, or a new coordinated predicate."""
+        ws, text = st.words, st.text
+        verbs = {c.i for c in ordered if not c.nominal and c.trigger.pos == "verb"}
+        for k in range(gov.j, len(ws)):
+            if st.breaks[k] and k > 0 and _STRONG_BREAK.search(text, st.ends[k - 1], st.starts[k]):
+                return k
+            if ws[k] in _COORDINATORS:
+                n = k + 1
+                while n < len(ws) and ws[n] in _ADVERBS:
+                    n += 1
+                if n < len(ws) and (n in verbs or ws[n] in self._past or ws[n].endswith("ed")):
+                    return k
+        return len(ws)
 
     def _anaphora(self, st: SentenceTokens, candidates: list[Candidate], seen: set[str]) -> None:
         """A definite noun ("the strike", "Friday's attack") refers back to an event already reported."""
         verbs = {c.type for c in candidates if not c.nominal and not c.absorbed}
         for cand in candidates:
-            if cand.absorbed or not cand.nominal or cand.type not in seen or cand.type in verbs:
+            if cand.absorbed or not cand.nominal or cand.type in verbs:
                 continue
-            if _definite(st, cand.i) and not self._has_roles_after(st, cand):
+            if self.signals.types[cand.type].quad != "material_conflict":
+                continue
+            earlier = cand.type in seen or (cand.type in _VIOLENT and bool(seen & _VIOLENT))
+            if earlier and _definite(st, cand.i, _ANAPHORIC) and not self._roles_follow(st, cand):
                 cand.absorbed = True
 
-    def _has_roles_after(self, st: SentenceTokens, cand: Candidate) -> bool:
-        nxt = st.tokens[cand.j].text if cand.j < len(st) else ""
+    def _roles_follow(self, st: SentenceTokens, cand: Candidate) -> bool:
+        nxt = st.words[cand.j] if cand.j < len(st) else ""
         return nxt in self.cues.target_words or nxt == "by"
 
-    def _govern(self, st: SentenceTokens, candidates: list[Candidate]) -> None:
-        ordered = sorted(candidates, key=lambda c: c.start)
-        for gi, gov in enumerate(ordered):
-            table = self.signals.governing.get(gov.type)
-            if not table or gov.absorbed:
-                continue
-            for content in ordered[gi + 1:]:
-                if content.absorbed or content.i - gov.j > _GOVERN_REACH:
-                    continue
-                if st.breaks_between(gov.j - 1, content.i) and content.i - gov.j > 3:
-                    continue
-                mode_key = content.key if content.key in table else content.type if content.type in table else None
-                if mode_key is None:
-                    continue
-                content.absorbed = True
-                mode = content.mode if content.type == gov.type else table[mode_key]
-                if gov.mode is None and mode is not None:
-                    gov.mode = mode
-                gov.rules.append(f"<{content.trigger.id}")
-                gov.extra_spans.append((content.start, content.end))
+    # ------------------------------------------------------------------------------------- modality
 
-    def _modality(self, st: SentenceTokens, cand: Candidate, background: int | None, published: datetime | None) -> None:
-        base = cand.trigger.form == "base"
-        m = modality(self.cues, st, cand.i, cand.j, base and not cand.nominal, cand.nominal, background, published)
+    def _modality(self, st: SentenceTokens, cand: Candidate) -> None:
+        base = cand.trigger.form == "base" and not cand.nominal
+        m = modality(self.cues, st, cand.i, cand.j, base, cand.nominal)
         etype = self.signals.types[cand.type]
         convert = None
-        if m.threatened and etype.conflict:
-            convert = self.signals.threat_as.get(cand.key) or self.signals.threat_as.get(cand.type)
-            if convert:
-                cand.rules.append("+threat")
+        material_conflict = etype.quad == "material_conflict"
+        if (
+            (m.threatened or ((m.future or m.modal) and not m.conditional))
+            and material_conflict
+            and not m.negated
+        ):
+            convert = self._lookup(self.signals.threat_as, cand)
+            tag = "+threat"
         elif m.refused and etype.cooperative:
-            convert = self.signals.refused_as.get(cand.key) or self.signals.refused_as.get(cand.type)
-            if convert:
-                cand.rules.append("+refused")
-        elif m.future and etype.cooperative:
-            convert = self.signals.future_as.get(cand.key) or self.signals.future_as.get(cand.type)
-            if convert:
-                cand.rules.append("+future")
+            convert = self._lookup(self.signals.refused_as, cand)
+            tag = "+refused"
+        elif m.future and etype.cooperative and not m.negated:
+            convert = self._lookup(self.signals.future_as, cand)
+            tag = "+future"
+        cand.conditional, cand.purpose = m.conditional, m.purpose
         if convert:
             type_, _, mode = convert.partition(":")
-            cand.type, cand.mode = type_, mode or None
+            cand.mode = mode or (cand.mode if type_ == cand.type else None)
+            cand.type = type_
+            cand.rules.append(tag)
             return
-        if m.negated or (m.refused and etype.conflict):
-            cand.negated = True
-        if m.hypothetical or m.future or m.threatened:
-            cand.hypothetical = True
-        if m.historical:
-            cand.historical = True
+        cand.negated = m.negated or (m.refused and etype.conflict)
+        cand.hypothetical = m.hypothetical or m.future or m.threatened
+
+    @staticmethod
+    def _lookup(table: Mapping[str, str], cand: Candidate) -> str | None:
+        return table.get(cand.key) or table.get(cand.type)
+
+    def _subordinate(self, st: SentenceTokens, live: list[Candidate]) -> None:
+        """Conditions and purposes of an earlier event are part of it; relative clauses are background."""
+        ordered = sorted(live, key=lambda c: c.start)
+        for n, cand in enumerate(ordered):
+            main = next(
+                (c for c in reversed(ordered[:n]) if not c.absorbed and not (c.conditional or c.purpose)),
+                None,
+            )
+            if main is None:
+                continue
+            if cand.conditional or cand.purpose:
+                main.absorb(cand, None)
+            elif main.type != cand.type and self._in_relative_clause(st, main, cand):
+                cand.historical = True
+
+    @staticmethod
+    def _in_relative_clause(st: SentenceTokens, main: Candidate, cand: Candidate) -> bool:
+        for k in range(main.j, cand.i):
+            if st.words[k] in _RELATIVES and (st.breaks[k] or st.words[k - 1] == "in"):
+                return True
+        return False
+
+    def _time(self, ctx: _Context, candidates: list[Candidate]) -> None:
+        st = ctx.st
+        spans = [(c.i, c.j) for c in candidates]
+        for n in nearest(time_cues(self.cues, st, ctx.published), spans):
+            candidates[n].historical = True
+        background = background_start(self.cues, st)
+        if background is not None:
+            for cand in candidates:
+                if cand.i >= background:
+                    cand.historical = True
+
+    # ------------------------------------------------------------------------------------- merging
 
     def _merge(self, candidates: list[Candidate]) -> list[Candidate]:
         groups: dict[tuple, Candidate] = {}
-        ordered = sorted(candidates, key=lambda c: (c.hypothetical, c.start))
-        for cand in ordered:
+        for cand in sorted(candidates, key=lambda c: (c.hypothetical, c.start)):
             key = (cand.type, cand.negated, cand.historical)
             first = groups.get(key)
             if first is None:
                 groups[key] = cand
                 continue
             first.extra_spans.append((cand.start, cand.end))
-            if cand.mode and (first.mode is None or abs(self.signals.weight(cand.type, cand.mode)) > abs(self.signals.weight(first.type, first.mode))):
+            if cand.mode and (first.mode is None or self._stronger(cand, first)):
                 first.mode = cand.mode
                 first.rules.insert(0, cand.trigger.id)
             else:
@@ -268,65 +495,78 @@ class EventExtractor:
                 first.trigger, first.i, first.j, first.nominal = cand.trigger, cand.i, cand.j, False
         return list(groups.values())
 
-    def _weapons(self, st: SentenceTokens, events: list[Candidate], weapons: list[Candidate], background: int | None,
-                 published: datetime | None) -> list[Candidate]:
-        """Weapons give an attack its mode; with a firing verb and no other event they are the attack."""
+    def _stronger(self, a: Candidate, b: Candidate) -> bool:
+        return abs(self.signals.weight(a.type, a.mode)) > abs(self.signals.weight(b.type, b.mode))
+
+    @staticmethod
+    def _arm(events: list[Candidate], weapons: list[Candidate]) -> None:
+        """Weapons give an attack its mode, and a mobilisation of them the Weapons mode."""
         if not weapons:
-            return []
-        assaults = [e for e in events if e.type == "ASSAULT"]
-        for event in assaults:
-            if event.mode is None:
-                event.mode = weapons[0].mode
-                event.rules.append(weapons[0].trigger.id)
+            return
         for event in events:
-            if event.type == "MOBILIZE" and event.mode is None:
-                event.mode = "Weapons"
+            if event.mode is None and event.type in ("ASSAULT", "MOBILIZE"):
+                event.mode = weapons[0].mode if event.type == "ASSAULT" else "Weapons"
                 event.rules.append(weapons[0].trigger.id)
-        if events:
-            return []
-        if not any(True for _ in self.cues["weapon_verbs"].find(st.tokens)):
-            return []
-        weapon = weapons[0]
-        weapon.rules.append("+weapon-verb")
-        self._modality(st, weapon, background, published)
-        return [weapon]
+
+    @staticmethod
+    def _riot(events: list[Candidate]) -> list[Candidate]:
+        """In a protest, a clash or attack without weapons is part of the riot."""
+        out: list[Candidate] = []
+        for event in events:
+            if event.type == "ASSAULT" and event.mode is None and not event.negated:
+                event.type, event.mode = "PROTEST", "Riot"
+                event.rules.append("+protest")
+            out.append(event)
+        return out
 
     # ------------------------------------------------------------------------------------- records
 
-    def _record(self, doc_id: str, text: str, sentence: Sentence, st: SentenceTokens, cand: Candidate,
-                source: str | None, target: str | None, attribution: Attribution | None, places: list[Mention],
-                dead: int | None, injured: int | None) -> EventRecord:
+    def _record(
+        self, ctx: _Context, cand: Candidate, source: str | None, target: str | None, dead: int | None,
+        injured: int | None,
+    ) -> EventRecord:  # fmt: skip
         ev_start, ev_end = cand.start, cand.end
         for s, e in sorted(cand.extra_spans):
             if s - ev_end <= _EVIDENCE_GAP and ev_start - e <= _EVIDENCE_GAP:
                 ev_start, ev_end = min(ev_start, s), max(ev_end, e)
-        attributed_key = attribution.speaker if attribution else None
-        attributed_text = attribution.text if attribution else None
-        digest = hashlib.sha1(f"{doc_id}|{sentence.start}|{ev_start}|{cand.type}".encode()).hexdigest()[:20]
+        attribution = ctx.attribution
+        sentence = ctx.sentence
+        digest = hashlib.sha1(f"{ctx.doc_id}|{sentence.start}|{ev_start}|{cand.type}".encode()).hexdigest()[
+            :20
+        ]
         return EventRecord(
-            type=cand.type, mode=cand.mode, source=source, target=target,
-            place=self._place(st, cand, places),
-            negated=cand.negated, hypothetical=cand.hypothetical, historical=cand.historical,
-            attributed_to=attributed_text, attributed_key=attributed_key,
-            dead=dead, injured=injured, weight=self.signals.weight(cand.type, cand.mode),
-            sentence=(sentence.start, sentence.end), evidence=(ev_start, ev_end),
-            rule=" ".join(cand.rules), event_id=digest,
+            type=cand.type,
+            mode=cand.mode,
+            source=source,
+            target=target,
+            place=self._place(ctx.st, cand, ctx.places),
+            negated=cand.negated,
+            hypothetical=cand.hypothetical,
+            historical=cand.historical,
+            attributed_to=attribution.text if attribution else None,
+            attributed_key=attribution.speaker if attribution else None,
+            dead=dead,
+            injured=injured,
+            weight=self.signals.weight(cand.type, cand.mode),
+            sentence=(sentence.start, sentence.end),
+            evidence=(ev_start, ev_end),
+            rule=" ".join(cand.rules),
+            event_id=digest,
         )
 
     def _place(self, st: SentenceTokens, cand: Candidate, places: list[Mention]) -> str | None:
         best: tuple[float, str] | None = None
-        locative = self.cues["locative_prepositions"]
-        relative = self.cues["relative_location"]
+        locative = st.occurrences("locative_prepositions")
+        relative = st.occurrences("relative_location")
         for m in places:
             a, _ = st.span(m.start, m.end)
-            kind = m.form if m.form in _PLACE_KIND_RANK else "other"
-            score = float(_PLACE_KIND_RANK.get(kind, 3))
+            score = float(_PLACE_KIND_RANK.get(m.form, 3))
             k = a - 1
-            while k >= 0 and st.tokens[k].text in self.cues.determiners:
+            while k >= 0 and st.words[k] in self.cues.determiners:
                 k -= 1
-            if k >= 0 and locative.match_at(st.tokens, k):
+            if k >= 0 and any(x == k for x, _ in locative):
                 score += 2
-            if any(b2 >= a - 1 and a2 < a for a2, b2 in relative.find(st.tokens, max(0, a - 5), a)):
+            if any(a - 5 <= a2 < a and b2 >= a - 1 for a2, b2 in relative):
                 score -= 4
             score -= min(abs(a - cand.i), 30) / 30
             if best is None or score > best[0]:
@@ -334,20 +574,64 @@ class EventExtractor:
         return best[1] if best else None
 
 
-def _definite(st: SentenceTokens, i: int) -> bool:
+# ----------------------------------------------------------------------------------------- helpers
+
+
+def _carry(discourse: Discourse, mentions: list[Mention], found: list[EventRecord] | None = None) -> None:
+    subjects = [e.source for e in found or () if e.source]
+    if subjects:
+        discourse.last_subject = subjects[0]
+    elif mentions:
+        discourse.last_subject = mentions[0].key
+    for e in found or ():
+        if e.source and e.weight < 0 and not (e.negated or e.historical or e.hypothetical):
+            strength = abs(e.weight) + (2.0 if e.dead else 0.0)
+            if strength > discourse.main_event_strength:
+                discourse.main_event_source, discourse.main_event_strength = e.source, strength
+
+
+def _tail_region(attribution: Attribution | None, n: int) -> tuple[int, int]:
+    """Tokens of a trailing attribution (", a member of the Chadian team said"): no events there."""
+    if attribution is None or attribution.content_from < n or attribution.region[0] == 0:
+        return n, n
+    return attribution.region
+
+
+def _definite(st: SentenceTokens, i: int, determiners: frozenset[str] = _DEFINITE) -> bool:
     """A definite noun phrase: "the strike", "the American strike", "Friday's strike", "its attacks"."""
     for k in range(i - 1, max(-1, i - 4), -1):
-        token = st.tokens[k]
-        if token.text in _DEFINITE or token.text.endswith("'s"):
+        word = st.words[k]
+        if word in determiners or (word == "s" and k > 0 and st.text[st.starts[k] - 1] in "'\u2019"):
             return True
-        if st.tokens[k + 1].clause_break or not (token.gap.strip() == "" and _proper(st, k)):
+        if st.breaks[k + 1] or not _capitalised(st.text, st.starts[k]):
             return False
     return False
 
 
-def _proper(st: SentenceTokens, k: int) -> bool:
-    token = st.tokens[k]
-    return token.text[:1].isalpha() and token.text != token.text.upper() and st.text[token.start].isupper() or token.text.isupper()
+def _capitalised(text: str, start: int) -> bool:
+    return text[start].isupper()
+
+
+def _proper_word(text: str, start: int, end: int) -> bool:
+    """A capitalised word that is not an acronym ("Cooperation", not "IED")."""
+    shown = text[start:end]
+    return shown[:1].isupper() and shown != shown.upper()
+
+
+def _label_end(st: SentenceTokens) -> int:
+    """Tokens of a leading label ("Arrests:", "Security measures:"), metadata rather than text."""
+    if ":" not in st.text[st.start : st.start + 48]:
+        return 0
+    for k in range(1, min(5, len(st))):
+        if ":" in st.text[st.ends[k - 1] : st.starts[k]]:
+            return k
+    return 0
+
+
+def _headline(st: SentenceTokens) -> bool:
+    """A title-case sentence (a headline): capitalised words do not mark proper names there."""
+    long = [k for k, w in enumerate(st.words) if len(w) > 3 and w.isalpha()]
+    return bool(long) and sum(1 for k in long if st.text[st.starts[k]].isupper()) >= 0.6 * len(long)
 
 
 def _nominal(trigger: Trigger, st: SentenceTokens, i: int) -> bool:
@@ -355,8 +639,7 @@ def _nominal(trigger: Trigger, st: SentenceTokens, i: int) -> bool:
     if trigger.pos in ("noun", "weapon"):
         return True
     if trigger.pos == "verb" and trigger.form in ("base", "third", "gerund") and i > 0:
-        prev = st.tokens[i - 1].text
-        return prev in ("a", "an") or _definite(st, i)
+        return st.words[i - 1] in ("a", "an") or _definite(st, i)
     return False
 
 

@@ -16,7 +16,7 @@ import ahocorasick
 
 from faultline.knowledge.catalog import Catalog
 from faultline.knowledge.gazetteer import Gazetteer
-from faultline.knowledge.signals import Signals, Trigger
+from faultline.knowledge.signals import Compound, Signals, Trigger
 from faultline.tagging.normalise import article_variants, pattern_keys
 
 _ACRONYM_LIKE = re.compile(r"^[A-Z0-9][A-Z0-9.&\-]{0,7}$")
@@ -54,19 +54,69 @@ class Cue:
     surface: str
 
 
-Entry = ActorForm | PlaceForm | Trigger | NoEvent | Cue
+@dataclass(frozen=True, slots=True)
+class CompoundHead:
+    """The verb of one or more compounds ("expelled" of expel + diplomats); an event only with its object."""
+
+    surface: str
+    form: str
+    lemma: str
+    compounds: tuple[Compound, ...]
+
+
+Entry = ActorForm | PlaceForm | Trigger | NoEvent | Cue | CompoundHead
+#: Entries that mark a position for later reading instead of competing for the span.
+MARKERS = (Cue, CompoundHead)
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    """Everything one folded key stands for, sorted by kind once when the lexicon is built."""
+
+    length: int
+    actors: tuple[ActorForm, ...]
+    places: tuple[PlaceForm, ...]
+    triggers: tuple[Trigger, ...]
+    none: bool
+    cues: tuple[Cue, ...]
+    heads: tuple[CompoundHead, ...]
+    exact: bool  # an actor form here must match the original letters and case
+
+    @property
+    def competing(self) -> bool:
+        return bool(self.actors or self.places or self.triggers or self.none)
+
+    @property
+    def marking(self) -> bool:
+        return bool(self.cues or self.heads)
 
 
 @dataclass(slots=True)
 class Hit:
-    """A match: ``start``/``end`` are offsets into the original text; entries are what the span may be."""
+    """A match at ``start``/``end`` (offsets into the original text) and what the span may be."""
 
     start: int
     end: int
-    entries: tuple[Entry, ...]
+    actors: tuple[ActorForm, ...] = ()
+    places: tuple[PlaceForm, ...] = ()
+    triggers: tuple[Trigger, ...] = ()  # empty when the span is a "no event" phrase
+    cues: tuple[Cue, ...] = ()
+    heads: tuple[CompoundHead, ...] = ()
 
-    def of(self, kind: type) -> list:
-        return [e for e in self.entries if isinstance(e, kind)]
+
+def _bundle(length: int, entries: list[Entry]) -> Bundle:
+    actors = tuple(e for e in entries if isinstance(e, ActorForm))
+    none = any(isinstance(e, NoEvent) for e in entries)
+    return Bundle(
+        length=length,
+        actors=actors,
+        places=tuple(e for e in entries if isinstance(e, PlaceForm)),
+        triggers=() if none else tuple(e for e in entries if isinstance(e, Trigger)),
+        none=none,
+        cues=tuple(e for e in entries if isinstance(e, Cue)),
+        heads=tuple(e for e in entries if isinstance(e, CompoundHead)),
+        exact=any(a.exact is not None for a in actors),
+    )
 
 
 def _exact_letters(surface: str) -> str | None:
@@ -105,16 +155,23 @@ class Lexicon:
         for name in _STRUCTURAL_CUES:
             for phrase in signals.cue(name):
                 add(phrase, Cue(name, phrase))
+        heads: dict[tuple[str, str, str], list[Compound]] = defaultdict(list)
+        for compound in signals.compounds:
+            for head in compound.heads:
+                if compound not in heads[head]:
+                    heads[head].append(compound)
+        for (surface, form, lemma), compounds in heads.items():
+            add(surface, CompoundHead(surface, form, lemma, tuple(compounds)))
 
         self.size = len(table)
         self._automaton = ahocorasick.Automaton()
         for key, entries in table.items():
             padded = f" {key} "
-            self._automaton.add_word(padded, (len(padded), tuple(entries)))
+            self._automaton.add_word(padded, _bundle(len(padded), entries))
         self._automaton.make_automaton()
 
-    def raw_hits(self, folded: str) -> Iterable[tuple[int, int, tuple[Entry, ...]]]:
-        """Every match in ``folded`` as (start, end, entries), overlapping ones included."""
-        for end, (length, entries) in self._automaton.iter(f" {folded} "):
-            start = end - length + 1
-            yield start, end - 1, entries
+    def raw_hits(self, folded: str) -> Iterable[tuple[int, Bundle]]:
+        """Every match in ``folded`` as (end offset + 1 in the padded text, bundle), overlapping ones included.
+
+        The match covers the original characters [end + 2 - bundle.length, end - 1)."""
+        return self._automaton.iter(f" {folded} ")

@@ -10,37 +10,36 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from faultline.tagging.lexicon import ActorForm, Cue, Entry, Hit
+from faultline.tagging.lexicon import ActorForm, Bundle, Hit
 
 
-def _exact_ok(text: str, start: int, end: int, letters: str) -> bool:
+def _exact_actors(text: str, start: int, end: int, actors: tuple[ActorForm, ...]) -> tuple[ActorForm, ...]:
     shown = "".join(c for c in text[start:end] if c.isalnum())
-    return shown == letters
+    return tuple(a for a in actors if a.exact is None or a.exact == shown)
 
 
-def _keep(entry: Entry, text: str, start: int, end: int) -> bool:
-    if isinstance(entry, ActorForm) and entry.exact is not None:
-        return _exact_ok(text, start, end, entry.exact)
-    return True
-
-
-def select_hits(text: str, raw: Iterable[tuple[int, int, tuple[Entry, ...]]]) -> tuple[list[Hit], list[Hit]]:
-    """(competing hits after longest-match selection, structural cue hits), both in text order."""
-    spans: dict[tuple[int, int], list[Entry]] = {}
-    cues: list[Hit] = []
-    for start, end, entries in raw:
-        kept = [e for e in entries if not isinstance(e, Cue) and _keep(e, text, start, end)]
-        cue_entries = tuple(e for e in entries if isinstance(e, Cue))
-        if cue_entries:
-            cues.append(Hit(start, end, cue_entries))
-        if kept:
-            spans.setdefault((start, end), []).extend(kept)
+def select_hits(text: str, raw: Iterable[tuple[int, Bundle]]) -> tuple[list[Hit], list[Hit]]:
+    """(competing hits after longest-match selection, marker hits), both in text order."""
+    spans: list[tuple[int, int, Bundle]] = []
+    markers: list[Hit] = []
+    for padded_end, bundle in raw:
+        start = padded_end - bundle.length + 1
+        end = padded_end - 1
+        if bundle.cues or bundle.heads:
+            markers.append(Hit(start, end, cues=bundle.cues, heads=bundle.heads))
+        if bundle.actors or bundle.places or bundle.triggers or bundle.none:
+            spans.append((start, -end, bundle))
+    spans.sort(key=lambda s: (s[0], s[1]))
     selected: list[Hit] = []
     last_end = -1
-    for (start, end) in sorted(spans, key=lambda se: (se[0], -se[1])):
+    for start, neg_end, bundle in spans:
         if start < last_end:
             continue
-        selected.append(Hit(start, end, tuple(spans[(start, end)])))
+        end = -neg_end
+        actors = _exact_actors(text, start, end, bundle.actors) if bundle.exact else bundle.actors
+        if not (actors or bundle.places or bundle.triggers or bundle.none):
+            continue  # an acronym in the wrong case ("us"): the span is free for shorter matches
+        selected.append(Hit(start, end, actors=actors, places=bundle.places, triggers=bundle.triggers))
         last_end = end
-    cues.sort(key=lambda h: (h.start, -h.end))
-    return selected, cues
+    markers.sort(key=lambda h: (h.start, -h.end))
+    return selected, markers

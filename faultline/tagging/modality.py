@@ -1,6 +1,13 @@
-"""What the words around a trigger say about its event: negated, refused, threatened, future, hypothetical,
-historical. Cues count inside the trigger's clause, within a few words of it; time expressions and background
-clauses ("after ...", "in retaliation for ...") mark an event as historical.
+"""What the words around a trigger say about its event.
+
+- negated: a negation within a few words before it ("no attacks", "did not attack"), a be-form and a
+  negation after a noun ("casualties were not reported"), or a denial earlier in the sentence;
+- refused: "refused to", "will not", "did not" before it (a refused cooperation is a rejection);
+- threatened / future / modal: "threatened to", "vowed to"; "will", "plans to", "is ready to"; "may", "could";
+- hypothetical: a conditional ("if", "unless") or hedge before it in its clause, or an intended act ("to
+  attack", "efforts to end the fighting");
+- historical: a time expression ("in November", "in January 2020", "years ago") attached to the nearest
+  trigger, or a background clause ("after ...", "in retaliation for ...", "despite ...").
 """
 
 from __future__ import annotations
@@ -13,9 +20,35 @@ from faultline.tagging.cues import Cues
 from faultline.tagging.tokens import SentenceTokens
 
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+_YEAR_IN = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _NEGATION_BEFORE = 4
 _MODAL_BEFORE = 6
 _TIME_WINDOW = 14
+_NOT_NEGATING_NEXT = frozenset({"fewer", "less", "more", "longer", "only", "doubt", "sooner"})
+_MODALS = frozenset({"may", "might", "could"})
+_CONDITIONALS = frozenset({"if", "unless", "whether"})
+_TIME_PREPOSITIONS = frozenset({"in", "since", "last", "during", "until", "of", "before"})
+_MONTH_NUMBER = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 
 
 @dataclass(slots=True)
@@ -24,118 +57,88 @@ class Modality:
     refused: bool = False
     threatened: bool = False
     future: bool = False
+    modal: bool = False
     hypothetical: bool = False
-    historical: bool = False
-    cues: tuple[str, ...] = ()
+    conditional: bool = False
+    purpose: bool = False
 
 
-def _ends_near(cues: Cues, name: str, st: SentenceTokens, lo: int, i: int, reach: int) -> bool:
-    """True when a ``name`` cue ends within ``reach`` tokens before token ``i`` (inside [lo, i))."""
-    for a, b in cues[name].find(st.tokens, max(lo, i - reach - 3), i):
-        if i - b <= reach:
-            return True
-    return False
-
-
-_NOT_NEGATING_NEXT = frozenset({"fewer", "less", "more", "longer", "only", "doubt", "sooner"})
-
-
-def _negated_before(cues: Cues, st: SentenceTokens, lo: int, i: int) -> bool:
-    toks = st.tokens
+def _negated_before(st: SentenceTokens, lo: int, i: int) -> bool:
+    ws = st.words
     start = max(lo, i - _NEGATION_BEFORE)
-    if any(toks[k].text.endswith("n't") for k in range(start, i)):
-        return True
-    for a, b in cues["negation"].find(toks, max(lo, start - 3), i):
-        if i - b > _NEGATION_BEFORE:
+    if any(ws[k] == "t" and k > 0 and ws[k - 1].endswith("n") for k in range(start + 1, i)):
+        return True  # "didn't", "won't", "can't"
+    for a, b in st.occurrences("negation"):
+        if b > i or a < lo or i - b > _NEGATION_BEFORE:
             continue
-        if b - a == 1 and b < len(toks) and toks[b].text in _NOT_NEGATING_NEXT:
+        if b - a == 1 and b < len(ws) and ws[b] in _NOT_NEGATING_NEXT:
             continue
         return True
     return False
 
 
 def _negated_after(cues: Cues, st: SentenceTokens, j: int, hi: int) -> bool:
-    """"casualties were not reported": a be-form right after the noun, then a negation."""
-    toks = st.tokens
+    """ "casualties were not reported": a be-form right after the noun, then a negation."""
+    ws = st.words
     k = j
-    while k < min(hi, j + 3) and toks[k].text in cues.be:
+    while k < min(hi, j + 3) and ws[k] in cues.be:
         k += 1
-    return k > j and k < hi and (toks[k].text in ("not", "never") or toks[k].text.endswith("n't"))
+    return j < k < hi and (
+        ws[k] in ("not", "never") or (ws[k].endswith("n") and k + 1 < hi and ws[k + 1] == "t")
+    )
 
 
-def modality(cues: Cues, st: SentenceTokens, i: int, j: int, base_form: bool, nominal: bool, background_from: int | None,
-             published: datetime | None) -> Modality:
-    """Flags for the trigger at tokens [i, j) of ``st``."""
+def _purpose(st: SentenceTokens, i: int, base_form: bool, nominal: bool) -> bool:
+    """ "to attack", or a noun after "to launch (an)": an intended act, not a reported one."""
+    ws = st.words
+    if base_form and i > 0 and ws[i - 1] == "to":
+        return True
+    return nominal and any(ws[k] == "to" for k in range(max(0, i - 3), i - 1))
+
+
+def modality(cues: Cues, st: SentenceTokens, i: int, j: int, base_form: bool, nominal: bool) -> Modality:
+    """Flags for the trigger at words [i, j) of ``st`` (time is read separately, see ``time_cues``)."""
     lo, hi = st.clause_bounds(i)
+    ws = st.words
     m = Modality()
-    found: list[str] = []
-    if _ends_near(cues, "threat", st, lo, i, 3):
-        m.threatened = True
-        found.append("threat")
-    if _ends_near(cues, "refusal", st, lo, i, 4):
-        m.refused = True
-        found.append("refusal")
-    if _negated_before(cues, st, lo, i) or (nominal and _negated_after(cues, st, j, hi)):
+    m.threatened = st.cue_near("threat", lo, i, 3)
+    m.refused = st.cue_near("refusal", lo, i, 4)
+    m.negated = _negated_before(st, lo, i) or (nominal and _negated_after(cues, st, j, hi))
+    if any(a < i for a, _ in st.occurrences("denial")):
         m.negated = True
-        found.append("negation")
-    if any(a < i for a, _ in cues["denial"].find(st.tokens, 0, i)):
-        m.negated = True
-        found.append("denial")
-    if _ends_near(cues, "willingness", st, lo, i, 4) or _ends_near(cues, "future", st, lo, i, _MODAL_BEFORE):
-        m.future = True
-        found.append("future")
-    if _ends_near(cues, "hypothetical", st, lo, i, _MODAL_BEFORE) or any(
-            t.text in ("if", "unless", "whether") for t in st.tokens[lo:i]):
+    m.future = st.cue_near("willingness", lo, i, 4) or st.cue_near("future", lo, i, _MODAL_BEFORE)
+    m.modal = any(ws[k] in _MODALS for k in range(max(lo, i - 2), i))
+    m.conditional = any(w in _CONDITIONALS for w in ws[lo:i])
+    m.hypothetical = m.conditional or m.modal or st.cue_near("hypothetical", lo, i, _MODAL_BEFORE)
+    if not (m.threatened or m.future or m.refused) and _purpose(st, i, base_form, nominal):
+        m.purpose = True
         m.hypothetical = True
-        found.append("hypothetical")
-    if not (m.threatened or m.future or m.refused) and _infinitive(st, i, base_form, nominal):
-        m.hypothetical = True
-        found.append("infinitive")
-    if _historical(cues, st, i, j, lo, hi, published) or (background_from is not None and i >= background_from):
-        m.historical = True
-        found.append("historical")
-    m.cues = tuple(found)
     return m
 
 
-def _infinitive(st: SentenceTokens, i: int, base_form: bool, nominal: bool) -> bool:
-    """"to attack", or a noun after "to launch (an)": an intended act, not a reported one."""
-    toks = st.tokens
-    if base_form and i > 0 and toks[i - 1].text == "to":
-        return True
-    return nominal and any(toks[k].text == "to" for k in range(max(0, i - 3), i - 1))
+def time_cues(cues: Cues, st: SentenceTokens, published: datetime | None) -> list[int]:
+    """Word positions of expressions placing an event in the past ("in November", "in 2019", "years ago")."""
+    ws = st.words
+    found: list[int] = [a for a, _ in st.occurrences("historical")]
+    if cues.months.isdisjoint(ws) and not _YEAR_IN.search(st.text, st.start, st.end):
+        return sorted(found)
+    for k in range(1, len(ws)):
+        if ws[k - 1] not in _TIME_PREPOSITIONS:
+            continue
+        word = ws[k]
+        if word in cues.months and not _day_follows(ws, k) and not _current_month(word, published):
+            found.append(k)
+        elif _YEAR.match(word) and (published is None or int(word) < published.year):
+            found.append(k)
+    return sorted(found)
 
 
-def _historical(cues: Cues, st: SentenceTokens, i: int, j: int, lo: int, hi: int, published: datetime | None) -> bool:
-    toks = st.tokens
-    a, b = max(lo, i - _TIME_WINDOW), min(hi, j + _TIME_WINDOW)
-    for k in range(a, b):
-        word = toks[k].text
-        prev = toks[k - 1].text if k > 0 else ""
-        if word in cues.months and prev in ("in", "since", "last", "during", "until", "of") and not _day_follows(toks, k):
-            if not _same_month(word, toks, k, published):
-                return True
-        if _YEAR.match(word) and prev in ("in", "since", "during", "of", "until", "before"):
-            year = int(word)
-            if published is None or year < published.year:
-                return True
-    return any(True for _ in cues["historical"].find(toks, a, b))
+def _day_follows(ws: list[str], k: int) -> bool:
+    return k + 1 < len(ws) and ws[k + 1].isdigit() and len(ws[k + 1]) <= 2
 
 
-def _day_follows(toks, k: int) -> bool:
-    return k + 1 < len(toks) and toks[k + 1].text.isdigit() and len(toks[k + 1].text) <= 2
-
-
-_MONTH_NUMBER = {m: n for n, names in enumerate(
-    (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-     ("december", "dec")), start=1) for m in names}
-
-
-def _same_month(word: str, toks, k: int, published: datetime | None) -> bool:
-    if published is None:
-        return False
-    return _MONTH_NUMBER.get(word) == published.month
+def _current_month(word: str, published: datetime | None) -> bool:
+    return published is not None and _MONTH_NUMBER.get(word) == published.month
 
 
 def background_start(cues: Cues, st: SentenceTokens) -> int | None:
@@ -143,8 +146,21 @@ def background_start(cues: Cues, st: SentenceTokens) -> int | None:
 
     A background cue opening the sentence covers only its own clause; elsewhere it runs to the end.
     """
-    for a, b in cues["background"].find(st.tokens):
-        if a == 0:
-            continue
-        return b
+    for a, b in st.occurrences("background"):
+        if a > 0:
+            return b
     return None
+
+
+def nearest(positions: list[int], spans: list[tuple[int, int]], reach: int = _TIME_WINDOW) -> set[int]:
+    """Indexes of the spans each position attaches to: the nearest span within ``reach`` tokens."""
+    chosen: set[int] = set()
+    for p in positions:
+        best: tuple[int, int] | None = None
+        for n, (i, j) in enumerate(spans):
+            distance = i - p if p < i else max(0, p - j + 1)
+            if distance <= reach and (best is None or distance < best[0]):
+                best = (distance, n)
+        if best is not None:
+            chosen.add(best[1])
+    return chosen

@@ -37,11 +37,21 @@ class _FoldTable(dict):
 
 
 _TABLE = _FoldTable({i: _fold_char(chr(i)) for i in range(128)})
+_ASCII_TABLE = bytes(ord(_fold_char(chr(i))) for i in range(128)) + bytes(range(128, 256))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    return _TABLE[ord(match.group())]
 
 
 def fold(text: str) -> str:
     """The matching form of ``text``: same length, lower-case, no diacritics, non-alphanumerics as spaces."""
-    return text.translate(_TABLE)
+    if not text.isascii():
+        text = _NON_ASCII.sub(_fold_match, text)
+        if not text.isascii():  # letters of other scripts remain: fold character by character
+            return text.translate(_TABLE)
+    return text.encode("ascii").translate(_ASCII_TABLE).decode("ascii")
 
 
 def pattern_keys(surface: str) -> set[str]:

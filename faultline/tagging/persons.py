@@ -25,15 +25,88 @@ NAME = rf"(?:{_PARTICLES}[\s\-])?{_WORD}(?:\s+(?:{_PARTICLES}[\s\-]+)?{_WORD}){{
 _NAME_AT = re.compile(rf"\s*({NAME})")
 _AS_NAME = re.compile(rf"[^,;.\u2014\n]{{0,80}}?\bas\s+({NAME})")
 _NAME_BEFORE_ROLE = re.compile(rf"({NAME}),\s+[^,;:()\u2014\n]{{0,100}}$")
-_NOT_NAMES = frozenset({
-    "the", "a", "an", "he", "she", "it", "they", "his", "her", "its", "their", "this", "that", "these", "those", "on",
-    "in", "at", "by", "for", "and", "but", "as", "of", "to", "from", "with", "after", "before", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december", "mr", "mrs", "ms", "dr", "who", "which",
-    "minister", "president", "government", "state", "states", "department", "ministry", "office", "council",
-    "command", "forces", "army", "police", "party", "agency", "news", "reuters", "afp", "ap", "said", "says",
-})
-_TRAILING_NOISE = frozenset({"said", "says", "told", "on", "in", "at", "and", "has", "had", "was", "is", "who", "the"})
+_NOT_NAMES = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "he",
+        "she",
+        "it",
+        "they",
+        "his",
+        "her",
+        "its",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "on",
+        "in",
+        "at",
+        "by",
+        "for",
+        "and",
+        "but",
+        "as",
+        "of",
+        "to",
+        "from",
+        "with",
+        "after",
+        "before",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "who",
+        "which",
+        "minister",
+        "president",
+        "government",
+        "state",
+        "states",
+        "department",
+        "ministry",
+        "office",
+        "council",
+        "command",
+        "forces",
+        "army",
+        "police",
+        "party",
+        "agency",
+        "news",
+        "reuters",
+        "afp",
+        "ap",
+        "said",
+        "says",
+    }
+)
+_TRAILING_NOISE = frozenset(
+    {"said", "says", "told", "on", "in", "at", "and", "has", "had", "was", "is", "who", "the"}
+)
 
 
 def _clean_name(raw: str) -> str | None:
@@ -60,7 +133,7 @@ class PersonFinder:
     def find(self, text: str, folded: str, res: Resolution, cues: list[Hit], on: date | None) -> None:
         mention_starts = sorted((m.start, m.end, m.key) for m in res.mentions)
         for hit in cues:
-            for cue in hit.of(Cue):
+            for cue in hit.cues:
                 if cue.name == "titles":
                     self._title(text, res, hit, mention_starts, on)
                 elif cue.name == "person_intro":
@@ -72,13 +145,13 @@ class PersonFinder:
     # ------------------------------------------------------------------------------------- cues
 
     def _title(self, text: str, res: Resolution, hit: Hit, mentions: list, on: date | None) -> None:
-        capitalised = text[hit.start:hit.start + 1].isupper()
+        capitalised = text[hit.start : hit.start + 1].isupper()
         after = _mention_at(mentions, hit.end, text)
         if after is not None:
             return  # a catalogue person follows the title
         country = self._country_before(text, hit, mentions)
         match = _NAME_AT.match(text, hit.end)
-        name = _clean_name(match.group(1)) if match and text[hit.end:hit.end + 1] == " " else None
+        name = _clean_name(match.group(1)) if match and text[hit.end : hit.end + 1] == " " else None
         if name and not _overlaps(mentions, match.start(1), match.start(1) + len(name)):
             start = match.start(1)
             self._new_person(res, name, country, start, start + len(name), "person:title", ())
@@ -90,7 +163,7 @@ class PersonFinder:
         state = self.catalog.state_of(country)
         if state is None:
             return
-        title = " ".join(w.capitalize() for w in text[hit.start:hit.end].split())
+        title = " ".join(w.capitalize() for w in text[hit.start : hit.end].split())
         holders = self.catalog.holders(f"{title} of {state.name}", on)
         if len(holders) == 1:
             res.add_actor_mention(self.resolver.record(holders[0].id), hit.start, hit.end, "role")
@@ -100,14 +173,18 @@ class PersonFinder:
         if i < 0:
             return None
         start, end, key = mentions[i]
-        gap = text[end:hit.start]
+        gap = text[end : hit.start]
         if gap.strip() not in ("", "'s", "\u2019s"):
             return None
         record = self.resolver.catalog.actors.get(key)
         return record.country if record is not None else None
 
     def _intro(self, text: str, res: Resolution, hit: Hit, cue: Cue, mentions: list) -> None:
-        pattern = _NAME_AT if cue.surface in ("identified as", "named as", "known as", "a man named", "a woman named") else _AS_NAME
+        pattern = (
+            _NAME_AT
+            if cue.surface in ("identified as", "named as", "known as", "a man named", "a woman named")
+            else _AS_NAME
+        )
         match = pattern.match(text, hit.end)
         if match is None:
             return
@@ -144,10 +221,20 @@ class PersonFinder:
 
     # ------------------------------------------------------------------------------------- records
 
-    def _new_person(self, res: Resolution, name: str, country: str | None, start: int, end: int, rule: str,
-                    member_of: tuple[str, ...]) -> None:
+    def _new_person(
+        self,
+        res: Resolution,
+        name: str,
+        country: str | None,
+        start: int,
+        end: int,
+        rule: str,
+        member_of: tuple[str, ...],
+    ) -> None:
         key = f"person:{fold(name).strip()}"
-        record = res.actors.get(key) or ActorRecord(key, None, name, "person", country, False, tuple(sorted(set(member_of))), rule)
+        record = res.actors.get(key) or ActorRecord(
+            key, None, name, "person", country, False, tuple(sorted(set(member_of))), rule
+        )
         if record.country is None and country:
             record.country = country
         res.add_actor_mention(record, start, end, "name")

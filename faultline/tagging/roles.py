@@ -18,9 +18,12 @@ from dataclasses import dataclass, field
 from faultline.tagging.cues import Cues
 from faultline.tagging.tokens import SentenceTokens
 
-SPEECH_TYPES = frozenset({"ACCUSE", "THREATEN", "REQUEST", "REJECT", "AGREE", "SUPPORT", "CONCEDE", "CONSULT"})
+SPEECH_TYPES = frozenset(
+    {"ACCUSE", "THREATEN", "REQUEST", "REJECT", "AGREE", "SUPPORT", "CONCEDE", "CONSULT"}
+)
 _PRONOUNS = frozenset({"he", "she", "they", "his", "her", "their", "it", "its"})
 _SOURCE_AFTER = frozenset({"by", "from"})
+_ANAPHORA_TYPES = frozenset({"ACCUSE", "THREATEN", "REQUEST", "REJECT", "SANCTION"})
 _NOUN_POSITIONS = frozenset({"noun", "weapon"})
 _TARGET_REACH = 14
 
@@ -54,32 +57,35 @@ class Discourse:
     last_subject: str | None = None
     main_event_source: str | None = None
     main_event_strength: float = 0.0
+    protest_until: int = -1
     names: dict[str, str] = field(default_factory=dict)
 
 
 def _preceded_by_preposition(cues: Cues, st: SentenceTokens, m: TokMention) -> bool:
+    ws, breaks = st.words, st.breaks
     k = m.a - 1
-    while k >= 0 and st.tokens[k].text in cues.determiners and not st.tokens[k + 1].clause_break:
+    while k >= 0 and ws[k] in cues.determiners and not breaks[k + 1]:
         k -= 1
-    return k >= 0 and st.tokens[k].text in cues.prepositions and not st.tokens[k + 1].clause_break
+    return k >= 0 and ws[k] in cues.prepositions and not breaks[k + 1]
 
 
-def find_attribution(cues: Cues, st: SentenceTokens, mentions: list[TokMention], text: str) -> Attribution | None:
-    toks = st.tokens
-    n = len(toks)
-    for a, b in cues["reporting"].find(toks):
-        words = tuple(t.text for t in toks[a:b])
-        if words == ("according", "to"):
+def find_attribution(
+    cues: Cues, st: SentenceTokens, mentions: list[TokMention], text: str
+) -> Attribution | None:
+    ws, breaks = st.words, st.breaks
+    n = len(ws)
+    for a, b in st.occurrences("reporting"):
+        if ws[a:b] == ["according", "to"]:
             hi = b
-            while hi < n and not toks[hi].clause_break:
+            while hi < n and not breaks[hi]:
                 hi += 1
             return _attribution(st, mentions, text, b, hi, (a, hi), n)
-        breaks = [k for k in range(max(0, a - 10), a + 1) if toks[k].clause_break]
-        if breaks and n - b <= 12:
-            p = breaks[-1]
-            if any(m.a >= p and m.b <= a for m in mentions) or a - p >= 1:
-                after_said = b < n and not any(m.a >= p and m.b <= a for m in mentions)
-                lo, hi = (b, n) if after_said else (p, a)
+        marks = [k for k in range(max(0, a - 10), a + 1) if breaks[k]]
+        if marks and n - b <= 12:
+            p = marks[-1]
+            speakers_before = any(m.a >= p and m.b <= a for m in mentions)
+            if speakers_before or a - p >= 1:
+                lo, hi = (p, a) if speakers_before or b >= n else (b, n)
                 return _attribution(st, mentions, text, lo, hi, (p, n), n)
         before = [m for m in mentions if m.b <= a and not st.breaks_between(m.b - 1, a)]
         if before and not _preceded_by_preposition(cues, st, before[-1]):
@@ -92,15 +98,28 @@ def find_attribution(cues: Cues, st: SentenceTokens, mentions: list[TokMention],
     return None
 
 
-def _attribution(st: SentenceTokens, mentions: list[TokMention], text: str, lo: int, hi: int,
-                 region: tuple[int, int], n: int) -> Attribution:
+def _attribution(
+    st: SentenceTokens,
+    mentions: list[TokMention],
+    text: str,
+    lo: int,
+    hi: int,
+    region: tuple[int, int],
+    n: int,
+) -> Attribution:
     inside = [m for m in mentions if m.a >= lo and m.b <= hi]
     if inside:
         return Attribution(inside[0].key, None, region, n)
     if hi > lo:
-        phrase = text[st.tokens[lo].start:st.tokens[min(hi, lo + 8) - 1].end]
-        return Attribution(None, phrase.strip(" ,"), region, n)
+        phrase = text[st.starts[lo] : st.ends[min(hi, lo + 8) - 1]]
+        return Attribution(None, " ".join(phrase.split()).strip(" ,"), region, n)
     return Attribution(None, None, region, n)
+
+
+_PASSIVE_SKIP = frozenset(
+    {"also", "reportedly", "allegedly", "just", "already", "then", "not", "being", "been"}
+)
+_PREMODIFIER_GAP = frozenset({"s", "led", "backed"})
 
 
 class RoleFinder:
@@ -109,8 +128,19 @@ class RoleFinder:
     def __init__(self, cues: Cues) -> None:
         self.cues = cues
 
-    def roles(self, st: SentenceTokens, i: int, j: int, type_: str, pos: str, lemma: str, participle: bool,
-              mentions: list[TokMention], attribution: Attribution | None, discourse: Discourse) -> tuple[str | None, str | None]:
+    def roles(
+        self,
+        st: SentenceTokens,
+        i: int,
+        j: int,
+        type_: str,
+        pos: str,
+        lemma: str,
+        participle: bool,
+        mentions: list[TokMention],
+        attribution: Attribution | None,
+        discourse: Discourse,
+    ) -> tuple[str | None, str | None]:
         excluded = attribution.region if attribution else (len(st), len(st))
         usable = [m for m in mentions if not (excluded[0] <= m.a < excluded[1])]
         speaker = attribution.speaker if attribution else None
@@ -118,7 +148,7 @@ class RoleFinder:
 
         if self._passive(st, i, j, participle):
             target = self._subject(st, i, usable, discourse)
-            source = self._after_word(st, j, usable, ("by",), 6)
+            source = self._after_word(st, j, usable, self.cues.agent_words, 6)
             return source, target if target != source else None
 
         between = self._between(st, j, usable) if type_ == "CONSULT" else None
@@ -143,7 +173,7 @@ class RoleFinder:
         target = self._target(st, i, j, type_, pos, usable, source)
         if target is None and in_content and type_ in SPEECH_TYPES and source == speaker:
             target = self._subject(st, i, [m for m in usable if m.key != speaker], discourse, carry=False)
-        if target is None and type_ in ("ACCUSE", "THREATEN", "REQUEST", "REJECT", "SANCTION") and self._anaphora(st, i):
+        if target is None and type_ in _ANAPHORA_TYPES and self._anaphora(st, i):
             target = discourse.main_event_source
         if target == source:
             target = None
@@ -154,27 +184,28 @@ class RoleFinder:
     def _passive(self, st: SentenceTokens, i: int, j: int, participle: bool) -> bool:
         if not participle:
             return False
-        toks = st.tokens
+        ws = st.words
         for k in range(i - 1, max(-1, i - 4), -1):
-            if toks[k].text in self.cues.be:
+            if ws[k] in self.cues.be:
                 return True
-            if toks[k].text not in ("also", "reportedly", "allegedly", "just", "already", "then", "not", "being", "been"):
+            if ws[k] not in _PASSIVE_SKIP:
                 break
-        return j < len(toks) and toks[j].text == "by" and not st.tokens[j].clause_break
+        return j < len(ws) and ws[j] == "by" and not st.breaks[j]
 
-    def _subject(self, st: SentenceTokens, i: int, usable: list[TokMention], discourse: Discourse,
-                 carry: bool = True) -> str | None:
+    def _subject(
+        self, st: SentenceTokens, i: int, usable: list[TokMention], discourse: Discourse, carry: bool = True
+    ) -> str | None:
         lo, _ = st.clause_bounds(i)
         before = [m for m in usable if m.b <= i]
         same_clause = [m for m in before if m.a >= lo and not _preceded_by_preposition(self.cues, st, m)]
         if same_clause:
             return same_clause[-1].key
-        if carry and any(t.text in _PRONOUNS for t in st.tokens[lo:i]) and discourse.last_subject:
+        if carry and discourse.last_subject and any(w in _PRONOUNS for w in st.words[lo:i]):
             return discourse.last_subject
         heads = [m for m in before if not _preceded_by_preposition(self.cues, st, m)]
         if heads:
             return heads[0].key
-        if carry and st.tokens and st.tokens[0].text in _PRONOUNS and discourse.last_subject:
+        if carry and discourse.last_subject and st.words and st.words[0] in _PRONOUNS:
             return discourse.last_subject
         return before[-1].key if before else None
 
@@ -182,34 +213,47 @@ class RoleFinder:
         for m in reversed(usable):
             if m.b > i:
                 continue
-            gap = st.tokens[m.b:i]
-            if len(gap) <= 3 and all(t.text in self.cues.determiners or t.text in ("s", "'s", "led", "backed") for t in gap) \
-                    and not any(t.clause_break for t in st.tokens[m.b:i + 1]):
+            gap = st.words[m.b : i]
+            if (
+                len(gap) <= 3
+                and all(w in self.cues.determiners or w in _PREMODIFIER_GAP for w in gap)
+                and not any(st.breaks[m.b : i + 1])
+            ):
                 return m.key
             return None
         return None
 
-    def _after_word(self, st: SentenceTokens, j: int, usable: list[TokMention], preps: tuple[str, ...] | frozenset,
-                    reach: int) -> str | None:
-        toks = st.tokens
-        for k in range(j, min(len(toks), j + reach)):
-            if toks[k].clause_break and k > j:
+    def _after_word(
+        self, st: SentenceTokens, j: int, usable: list[TokMention], preps: frozenset[str], reach: int
+    ) -> str | None:
+        ws = st.words
+        for k in range(j, min(len(ws), j + reach)):
+            if st.breaks[k] and k > j:
                 return None
-            if toks[k].text in preps:
+            if ws[k] in preps:
                 for m in usable:
                     if k < m.a <= k + 4 and not st.breaks_between(k, m.a):
                         return m.key
         return None
 
-    def _target(self, st: SentenceTokens, i: int, j: int, type_: str, pos: str, usable: list[TokMention],
-                source: str | None) -> str | None:
-        toks = st.tokens
+    def _target(
+        self,
+        st: SentenceTokens,
+        i: int,
+        j: int,
+        type_: str,
+        pos: str,
+        usable: list[TokMention],
+        source: str | None,
+    ) -> str | None:
+        ws = st.words
         if pos in _NOUN_POSITIONS:
-            via_prep = self._after_word(st, j, [m for m in usable if m.key != source], self.cues.target_words, 6)
+            others = [m for m in usable if m.key != source]
+            via_prep = self._after_word(st, j, others, self.cues.target_words, 6)
             if via_prep:
                 return via_prep
         _, hi = st.clause_bounds(max(i, j - 1))
-        limit = min(len(toks), j + _TARGET_REACH)
+        limit = min(len(ws), j + _TARGET_REACH)
         for m in usable:
             if m.a < j or m.key == source:
                 continue
@@ -217,25 +261,21 @@ class RoleFinder:
                 break
             if m.a >= hi and st.breaks_between(hi - 1, m.a) and m.a > hi + 1:
                 break
-            if type_ in SPEECH_TYPES and m.a > 0 and toks[m.a - 1].text == "of":
+            if type_ in SPEECH_TYPES and m.a > 0 and ws[m.a - 1] == "of":
                 continue
-            if _after_agent(st, m):
+            if m.a > 0 and ws[m.a - 1] in self.cues.agent_words:
                 continue
             return m.key
         return None
 
     def _between(self, st: SentenceTokens, j: int, usable: list[TokMention]) -> tuple[str, str] | None:
-        toks = st.tokens
-        for k in range(j, min(len(toks), j + 8)):
-            if toks[k].text == "between":
-                after = [m for m in usable if m.a > k and m.a <= k + 12]
+        ws = st.words
+        for k in range(j, min(len(ws), j + 8)):
+            if ws[k] == "between":
+                after = [m for m in usable if k < m.a <= k + 12]
                 if len(after) >= 2:
                     return after[0].key, after[1].key
         return None
 
     def _anaphora(self, st: SentenceTokens, i: int) -> bool:
-        return any(a - i <= 6 for a, _ in self.cues["anaphora_events"].find(st.tokens, i, min(len(st), i + 10)))
-
-
-def _after_agent(st: SentenceTokens, m: TokMention) -> bool:
-    return m.a > 0 and st.tokens[m.a - 1].text == "by"
+        return any(i <= a <= i + 6 for a, _ in st.occurrences("anaphora_events"))

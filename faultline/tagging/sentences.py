@@ -5,13 +5,75 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CANDIDATE = re.compile(r"[.!?]+[\"'\u201d\u2019)\]*]*(?=\s+[\"'\u201c\u2018(\[*]*[A-Z0-9\u00c0-\u024f])|\n\s*\n|\n(?=\s*[*#\-\u2022]|\s*[A-Z\"\u201c])")
-_ABBREVIATIONS = frozenset({
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "cpl", "adm", "brig", "cmdr",
-    "st", "mt", "ft", "no", "nos", "vs", "etc", "inc", "corp", "co", "ltd", "jr", "sr", "rep", "sen", "gov", "rev",
-    "dept", "univ", "approx", "est", "fig", "vol", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "u.s", "u.n", "u.k", "e.g", "i.e", "a.m", "p.m", "al", "pres", "sheikh", "messrs",
-})
+_CANDIDATE = re.compile(
+    r"[.!?]+[\"'\u201d\u2019)\]*]*(?=\s+[\"'\u201c\u2018(\[*]*[A-Z0-9\u00c0-\u024f])|\n\s*\n|\n(?=\s*[*#\-\u2022]|\s*[A-Z\"\u201c])"
+)
+_ABBREVIATIONS = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "cpt",
+        "sgt",
+        "cpl",
+        "adm",
+        "brig",
+        "cmdr",
+        "st",
+        "mt",
+        "ft",
+        "no",
+        "nos",
+        "vs",
+        "etc",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "jr",
+        "sr",
+        "rep",
+        "sen",
+        "gov",
+        "rev",
+        "dept",
+        "univ",
+        "approx",
+        "est",
+        "fig",
+        "vol",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "u.n",
+        "u.k",
+        "e.g",
+        "i.e",
+        "a.m",
+        "p.m",
+        "al",
+        "pres",
+        "sheikh",
+        "messrs",
+    }
+)
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.+$")
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from faultline.schema import Severity
 from faultline.tagging.events import EventRecord
 
 BANDS: tuple[tuple[float, str], ...] = ((75.0, "critical"), (50.0, "high"), (25.0, "elevated"), (0.0, "low"))
@@ -41,13 +40,15 @@ def contribution(event: EventRecord) -> float:
     return value
 
 
-def severity(events: Sequence[EventRecord], describe: Callable[[EventRecord], str]) -> Severity:
+def severity(
+    events: Sequence[EventRecord], describe: Callable[[EventRecord], str]
+) -> tuple[float, str, list[str]]:
+    """(score, band, explanation): the strongest contribution plus 15% of the next four, capped at 100."""
     scored = sorted(((contribution(e), e) for e in events), key=lambda ce: (-ce[0], ce[1].evidence[0]))
     scored = [(c, e) for c, e in scored if c > 0]
     if not scored:
-        return Severity(score=0.0, band="low", explanation=[])
+        return 0.0, "low", []
     top = scored[0][0]
     rest = sum(c for c, _ in scored[1:5])
     score = round(min(100.0, top + _SECONDARY * rest), 1)
-    explanation = [f"{describe(e)}: +{c:.1f}" for c, e in scored[:_EXPLAINED]]
-    return Severity(score=score, band=band_of(score), explanation=explanation)
+    return score, band_of(score), [f"{describe(e)}: +{c:.1f}" for c, e in scored[:_EXPLAINED]]

@@ -1,120 +1,168 @@
-"""Words of one sentence, with offsets and the punctuation before each, and closed-class cue matching.
+"""Words of one sentence and the closed-class cues among them, read in one pass.
 
-Only sentences that carry a trigger are tokenised; cue phrases (negation, modality, reporting verbs ...) are
-matched on these tokens, never by scanning the whole text.
+Only sentences that carry a trigger are read word by word. Words come from the folded text (lower case,
+punctuation as spaces), so "didn't" is the two words "didn t" and "Friday's" is "friday s"; cue phrases are
+folded the same way. Every cue list (negation, modality, reporting verbs ...) is matched in a single scan
+of the sentence; clause-breaking punctuation (comma, semicolon, colon, dash, bracket) is located once.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\w+(?:['\u2019]\w+)*")
-_CLAUSE_MARKS = frozenset(",;:()[]\u2014\u2013")
+from faultline.tagging.normalise import fold
+
+_WORD = re.compile(r"\S+")
+_CLAUSE_MARK = re.compile(r"[,;:()\[\]\u2014\u2013]| - ")
+
+Span = tuple[int, int]
 
 
 def words(phrase: str) -> tuple[str, ...]:
-    """A cue phrase as the token tuple it must match."""
-    return tuple(m.group(0).lower().replace("\u2019", "'") for m in _TOKEN.finditer(phrase))
+    """A phrase as the folded word tuple it must match."""
+    return tuple(fold(phrase).split())
 
 
-@dataclass(slots=True)
-class Token:
-    text: str  # lower-case, typographic apostrophes folded
-    start: int
-    end: int
-    gap: str  # the original characters between the previous token and this one
+class CueIndex:
+    """Every cue list, indexed by first word, for a single scan per sentence."""
 
-    @property
-    def clause_break(self) -> bool:
-        """True when punctuation before this token ends a clause (comma, semicolon, dash, bracket)."""
-        return any(c in _CLAUSE_MARKS for c in self.gap) or " - " in self.gap
+    def __init__(self, lists: Mapping[str, Iterable[str]]) -> None:
+        index: dict[str, dict[tuple[str, ...], set[str]]] = {}
+        for name, phrases in lists.items():
+            for phrase in phrases:
+                toks = words(phrase)
+                if toks:
+                    index.setdefault(toks[0], {}).setdefault(toks, set()).add(name)
+        self._index = {
+            first: tuple(
+                sorted(((p, tuple(sorted(n))) for p, n in phrases.items()), key=lambda pn: -len(pn[0]))
+            )
+            for first, phrases in index.items()
+        }
 
-
-class PhraseSet:
-    """Cue phrases indexed by their first word, longest first."""
-
-    def __init__(self, phrases: Iterable[str]) -> None:
-        index: dict[str, list[tuple[str, ...]]] = {}
-        for phrase in phrases:
-            toks = words(phrase)
-            if toks:
-                index.setdefault(toks[0], []).append(toks)
-        self._index = {k: sorted(set(v), key=len, reverse=True) for k, v in index.items()}
-
-    def __contains__(self, word: str) -> bool:
-        return (word,) in self._index.get(word, ())
-
-    def match_at(self, tokens: list[Token], i: int) -> int:
-        """Length in tokens of the longest phrase starting at token ``i`` (0 when none)."""
-        candidates = self._index.get(tokens[i].text)
-        if not candidates:
-            return 0
-        n = len(tokens)
-        for phrase in candidates:
-            k = len(phrase)
-            if i + k <= n and all(tokens[i + j].text == phrase[j] for j in range(1, k)):
-                return k
-        return 0
-
-    def find(self, tokens: list[Token], lo: int = 0, hi: int | None = None) -> Iterator[tuple[int, int]]:
-        """Every (first, last+1) token range of a phrase inside tokens[lo:hi], left to right."""
-        hi = len(tokens) if hi is None else hi
-        i = lo
-        while i < hi:
-            k = self.match_at(tokens, i)
-            if k and i + k <= hi:
-                yield i, i + k
-                i += k
-            else:
-                i += 1
+    def scan(self, ws: list[str]) -> dict[str, list[Span]]:
+        """Occurrences of each cue list in ``ws``: for each list, the longest phrase at each position."""
+        found: dict[str, list[Span]] = {}
+        index = self._index
+        n = len(ws)
+        for a, candidates in [(a, index[w]) for a, w in enumerate(ws) if w in index]:
+            taken: set[str] = set()
+            for phrase, names in candidates:
+                k = len(phrase)
+                if a + k > n or (k > 1 and tuple(ws[a : a + k]) != phrase):
+                    continue
+                for name in names:
+                    if name not in taken:
+                        taken.add(name)
+                        found.setdefault(name, []).append((a, a + k))
+        return found
 
 
 class SentenceTokens:
-    """The tokens of ``text[start:end]`` with lookups from character offsets to token positions."""
+    """The words of ``text[start:end]`` with offsets, clause breaks and cue occurrences."""
 
-    __slots__ = ("tokens", "starts", "ends", "start", "end", "text")
+    __slots__ = (
+        "text",
+        "start",
+        "end",
+        "words",
+        "starts",
+        "ends",
+        "breaks",
+        "cues",
+        "_clause_lo",
+        "_clause_hi",
+    )
 
-    def __init__(self, text: str, start: int, end: int) -> None:
+    def __init__(self, text: str, folded: str, start: int, end: int, cue_index: CueIndex) -> None:
         self.text = text
-        tokens: list[Token] = []
-        prev = start
-        for m in _TOKEN.finditer(text, start, end):
-            tokens.append(Token(m.group(0).lower().replace("\u2019", "'"), m.start(), m.end(), text[prev:m.start()]))
-            prev = m.end()
-        self.tokens = tokens
-        self.starts = [t.start for t in tokens]
-        self.ends = [t.end for t in tokens]
         self.start = start
         self.end = end
+        spans = [m.span() for m in _WORD.finditer(folded, start, end)]
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+        self.words = [folded[s:e] for s, e in spans]
+        n = len(spans)
+        breaks = [False] * n
+        for m in _CLAUSE_MARK.finditer(text, start, end):
+            k = bisect_left(self.starts, m.start())
+            if k < n:
+                breaks[k] = True
+        self.breaks = breaks
+        lo = [0] * n
+        current = 0
+        for k in range(n):
+            if breaks[k]:
+                current = k
+            lo[k] = current
+        hi = [n] * n
+        current = n
+        for k in range(n - 1, -1, -1):
+            hi[k] = current
+            if breaks[k]:
+                current = k
+        self._clause_lo, self._clause_hi = lo, hi
+        self.cues = cue_index.scan(self.words)
 
     def __len__(self) -> int:
-        return len(self.tokens)
+        return len(self.words)
+
+    def occurrences(self, name: str) -> list[Span]:
+        return self.cues.get(name, [])
 
     def first_at(self, offset: int) -> int:
-        """Index of the first token ending after ``offset``."""
+        """Index of the first word ending after ``offset``."""
         return bisect_right(self.ends, offset)
 
-    def last_before(self, offset: int) -> int:
-        """Index one past the last token starting before ``offset``."""
-        return bisect_left(self.starts, offset)
+    def span(self, start: int, end: int) -> Span:
+        """Word range [i, j) covering the characters [start, end)."""
+        i = bisect_right(self.ends, start)
+        return i, max(i + 1, bisect_left(self.starts, end))
 
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """Token range [i, j) covering the characters [start, end)."""
-        return self.first_at(start), max(self.first_at(start) + 1, self.last_before(end))
-
-    def clause_bounds(self, i: int) -> tuple[int, int]:
-        """The clause around token ``i``: [lo, hi) between clause-breaking punctuation."""
-        lo = i
-        while lo > 0 and not self.tokens[lo].clause_break:
-            lo -= 1
-        hi = i + 1
-        while hi < len(self.tokens) and not self.tokens[hi].clause_break:
-            hi += 1
-        return lo, hi
+    def clause_bounds(self, i: int) -> Span:
+        """The clause around word ``i``: [lo, hi) between clause-breaking punctuation."""
+        if not self.words:
+            return 0, 0
+        i = min(i, len(self.words) - 1)
+        return self._clause_lo[i], self._clause_hi[i]
 
     def breaks_between(self, i: int, j: int) -> bool:
-        """True when a clause break lies between tokens i and j (i < j)."""
-        return any(self.tokens[k].clause_break for k in range(i + 1, j + 1))
+        """True when a clause break lies before one of the words i+1 .. j."""
+        return any(self.breaks[i + 1 : j + 1])
+
+    def cue_near(self, name: str, lo: int, i: int, reach: int) -> bool:
+        """True when a ``name`` cue ends within ``reach`` words before word ``i`` and inside [lo, i)."""
+        return any(a >= lo and b <= i and i - b <= reach for a, b in self.cues.get(name, ()))
+
+    def cue_between(self, name: str, lo: int, hi: int) -> list[Span]:
+        return [(a, b) for a, b in self.cues.get(name, ()) if a >= lo and b <= hi]
+
+
+class PhraseSet:
+    """A small set of phrases matched at chosen positions (the objects of a compound verb)."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        index: dict[str, set[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            toks = words(phrase)
+            if toks:
+                index.setdefault(toks[0], set()).add(toks)
+        self._index = {k: sorted(v, key=len, reverse=True) for k, v in index.items()}
+
+    def match_at(self, ws: list[str], i: int) -> int:
+        """Length in words of the longest phrase starting at word ``i`` (0 when none)."""
+        for phrase in self._index.get(ws[i], ()):
+            k = len(phrase)
+            if i + k <= len(ws) and tuple(ws[i : i + k]) == phrase:
+                return k
+        return 0
+
+    def first(self, ws: list[str], lo: int, hi: int) -> Span | None:
+        """The first phrase occurrence inside ws[lo:hi]."""
+        for i in range(lo, min(hi, len(ws))):
+            k = self.match_at(ws, i)
+            if k and i + k <= hi:
+                return i, i + k
+        return None

@@ -76,26 +76,37 @@ def _event_matches(event: EventTag, spec: dict, actors_by_name: dict[str, ActorT
 
 def test_every_must_actor_is_tagged(seed, result):
     tagged = [_actor_names(a) for a in result.actors]
-    missing = [spec for spec in seed[1]["actors"]["must"] if not any(names & _alternatives(spec) for names in tagged)]
+    missing = [
+        spec for spec in seed[1]["actors"]["must"] if not any(names & _alternatives(spec) for names in tagged)
+    ]
     assert not missing, f"must actors not tagged: {missing}"
 
 
 def test_every_must_place_is_tagged(seed, result):
     tagged = [{surface_key(p.name)} | {surface_key(m.text) for m in p.mentions} for p in result.places]
-    missing = [spec for spec in seed[1]["places"]["must"] if not any(names & _alternatives(spec) for names in tagged)]
+    missing = [
+        spec for spec in seed[1]["places"]["must"] if not any(names & _alternatives(spec) for names in tagged)
+    ]
     assert not missing, f"must places not tagged: {missing}"
 
 
 def test_no_must_not_place(seed, result):
     forbidden = set().union(*(_alternatives(s) for s in seed[1]["places"].get("must_not_as_place", [])))
-    wrong = [p.name for p in result.places if ({surface_key(p.name)} | {surface_key(m.text) for m in p.mentions}) & forbidden]
+    wrong = [
+        p.name
+        for p in result.places
+        if ({surface_key(p.name)} | {surface_key(m.text) for m in p.mentions}) & forbidden
+    ]
     assert not wrong, f"tagged as places: {wrong}"
 
 
 def test_every_must_event_is_found(seed, result):
     actors_by_name = {a.name: a for a in result.actors}
-    missing = [spec for spec in seed[1]["events"]["must"]
-               if not any(_event_matches(e, spec, actors_by_name) for e in result.events)]
+    missing = [
+        spec
+        for spec in seed[1]["events"]["must"]
+        if not any(_event_matches(e, spec, actors_by_name) for e in result.events)
+    ]
     assert not missing, f"must events not found: {missing}"
 
 
@@ -106,8 +117,11 @@ def test_no_must_not_event(seed, result):
         at = text.find(spec["evidence"])
         assert at >= 0, f"evidence not in the seed text: {spec['evidence']!r}"
         end = at + len(spec["evidence"])
-        wrong += [e for e in result.events
-                  if e.type == spec["type"] and not e.negated and e.evidence.start < end and at < e.evidence.end]
+        wrong += [
+            e
+            for e in result.events
+            if e.type == spec["type"] and not e.negated and e.evidence.start < end and at < e.evidence.end
+        ]
     assert not wrong, f"false alarms: {[(e.type, e.evidence.text) for e in wrong]}"
 
 
@@ -120,7 +134,7 @@ def test_offsets_point_into_the_text(seed, result):
     text = seed[0]
     for actor in result.actors:
         for m in actor.mentions:
-            assert text[m.start:m.end] == m.text
+            assert text[m.start : m.end] == m.text
     for event in result.events:
-        assert text[event.evidence.start:event.evidence.end] == event.evidence.text
+        assert text[event.evidence.start : event.evidence.end] == event.evidence.text
         assert event.sentence.start <= event.evidence.start < event.evidence.end <= event.sentence.end

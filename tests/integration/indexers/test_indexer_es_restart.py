@@ -57,6 +57,11 @@ def _wait_healthy(svc: ElasticsearchService, timeout: float = 180.0) -> None:
     raise StackError(f"private Elasticsearch not healthy after {timeout}s ({last}):\n{svc.log_tail(30)}")
 
 
+async def _taken(indexer: Indexer) -> int:
+    """Records handed out by the consumer so far (its positions), whether indexed or still in memory."""
+    return sum([await indexer.consumer.position(tp) for tp in indexer.consumer.assignment()])
+
+
 @pytest.fixture
 def private_es(stack, settings, monkeypatch, kafka_bootstrap, require):
     monkeypatch.setenv("FAULTLINE_ES_HEAP", "512m")
@@ -109,11 +114,16 @@ async def test_every_id_is_indexed_once_across_an_elasticsearch_restart(private_
         produce(settings, names.events, during)  # ... while the producers go on
         retries_at_stop = indexer.writer.retries
         consumed_at_stop = indexer.stats.consumed
+        taken_at_stop = await _taken(indexer)
         await asyncio.sleep(8)
         assert not task.done(), "the indexer must wait, not die"
         assert indexer.writer.retries > retries_at_stop
-        # Nothing more was taken off Kafka while the batch in hand could not be written: bounded memory.
+        # While Elasticsearch is away the indexer holds at most the batch being written and the next one:
+        # nothing more is taken off Kafka, so memory stays bounded however long the outage.
         assert indexer.stats.consumed - consumed_at_stop <= BATCH
+        assert await _taken(indexer) - taken_at_stop <= 2 * BATCH
+        await asyncio.sleep(6)  # past the keep-alive poll: still nothing more taken
+        assert await _taken(indexer) - taken_at_stop <= 2 * BATCH
 
         await asyncio.to_thread(svc.start)
         await asyncio.to_thread(_wait_healthy, svc)

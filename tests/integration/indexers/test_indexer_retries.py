@@ -82,3 +82,30 @@ async def test_throttled_and_failing_bulks_are_retried_until_all_documents_are_i
     assert ix.writer.retries == 4
     assert ix.stats.indexed == 40 and ix.stats.rejected == 0
     assert count(es, names.events_alias) == 40
+
+
+async def test_stopping_while_elasticsearch_is_unreachable_commits_nothing_and_loses_nothing(settings, layout, es):
+    import asyncio
+
+    from indexers.service import Indexer
+
+    names = settings.names
+    produce(settings, names.events, [event(f"ev-{i}") for i in range(30)])
+    nowhere = settings.model_copy(update={"es_url": "http://127.0.0.1:9"})  # connection refused
+    indexer = Indexer(nowhere, retry_delay=0.05, max_retry_delay=0.2, shutdown_grace=1.0)
+    await indexer.start()
+    stop = asyncio.Event()
+    task = asyncio.create_task(indexer.run(stop))
+    try:
+        while indexer.writer.retries < 3:
+            assert not task.done(), task.exception()
+            await asyncio.sleep(0.05)
+        stop.set()
+        await asyncio.wait_for(task, timeout=15)  # gives up on the batch after the grace period
+    finally:
+        await indexer.stop()
+    assert indexer.stats.consumed == 0 and indexer.stats.indexed == 0
+
+    # Nothing was committed: the next indexer (Elasticsearch back) gets every record.
+    await index_until(settings, lambda s: s.consumed >= 30)
+    assert count(es, names.events_alias) == 30

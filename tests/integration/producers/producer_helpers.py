@@ -22,7 +22,7 @@ PRODUCER_TOPICS = ("raw_articles", "dlq", "producer_seen")
 TEST_CONFIG = ProducerConfig(
     fetch=FetchLimits(allow_private=True, connect_timeout=3, read_timeout=2, total_timeout=5, max_bytes=256 * 1024,
                       max_per_host=8),
-    policy=PollPolicy(min_interval=1, default_interval=1, jitter=0.0, startup_spread=1, publish_retry=1),
+    policy=PollPolicy(min_interval=1, default_interval=1, jitter=0.0, startup_spread=1),
 )
 
 

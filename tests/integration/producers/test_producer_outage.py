@@ -78,9 +78,8 @@ def private_kafka(stack, tmp_path, monkeypatch):
         svc.stop(timeout=30)
 
 
-def test_broker_outage_during_a_poll(private_kafka, server, tmp_path):
-    settings, svc = private_kafka
-    create_topics(settings)
+def slow_feeds(server, tmp_path, settings: Settings, *, conditional: bool) -> tuple[list[str], set[str], dict]:
+    """FEEDS feeds of ITEMS entries, each answered after DELAY; the producer's argv, expected ids and env."""
     feeds, expected = [], set()
     for f in range(FEEDS):
         links = [f"https://news.example/feed{f}/story{i}" for i in range(ITEMS)]
@@ -88,10 +87,14 @@ def test_broker_outage_during_a_poll(private_kafka, server, tmp_path):
         body = ('<rss version="2.0"><channel><title>t</title>' + "".join(
             f"<item><title>Story {i} of feed {f}</title><link>{u}</link></item>" for i, u in enumerate(links))
             + "</channel></rss>").encode()
+        etag = f'"{f}"'
 
-        async def slow(request, body=body):
+        async def slow(request, body=body, etag=etag):
             await asyncio.sleep(DELAY)
-            return web.Response(body=body, content_type="application/rss+xml")
+            if conditional and request.headers.get("If-None-Match") == etag:
+                return web.Response(status=304, headers={"ETag": etag})
+            return web.Response(body=body, content_type="application/rss+xml",
+                                headers={"ETag": etag} if conditional else None)
 
         feeds.append({"id": f"feed-{f}", "url": server.route(f"/feed{f}", slow), "outlet": "Test"})
     registry = write_registry(tmp_path / "feeds.yaml", feeds)
@@ -100,16 +103,27 @@ def test_broker_outage_during_a_poll(private_kafka, server, tmp_path):
                FAULTLINE_HOME=str(tmp_path / "producer-home"))
     argv = [sys.executable, "-m", "faultline.cli.main", "produce", "--feeds", str(registry), "--once", "--json",
             "--allow-private-addresses", "--max-per-host", "4", "--max-connections", "4"]
+    return argv, expected, env
+
+
+def kill_when_a_quarter_is_fetched(proc: subprocess.Popen, server, svc: KafkaService) -> int:
+    deadline = time.monotonic() + 60
+    while len(server.requests) < FEEDS // 4:
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the producer did not start polling"
+        time.sleep(0.05)
+    kill_broker(svc)
+    return len(server.requests)
+
+
+def test_broker_outage_during_a_poll(private_kafka, server, tmp_path):
+    settings, svc = private_kafka
+    create_topics(settings)
+    argv, expected, env = slow_feeds(server, tmp_path, settings, conditional=False)
 
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while len(server.requests) < FEEDS // 4:  # a quarter of the feeds fetched (and published)
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "the producer did not start polling"
-            time.sleep(0.05)
-        kill_broker(svc)
-        fetched_when_killed = len(server.requests)
+        fetched_when_killed = kill_when_a_quarter_is_fetched(proc, server, svc)
         time.sleep(4)  # polls go on; their articles wait in the client for the broker
         svc.start()
         wait_healthy(svc)
@@ -132,3 +146,37 @@ def test_broker_outage_during_a_poll(private_kafka, server, tmp_path):
     again = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=240)
     assert again.returncode == 0, again.stderr[-3000:]
     assert json.loads(again.stdout)["published"] == 0
+
+
+def test_broker_away_longer_than_the_delivery_timeout(private_kafka, server, tmp_path):
+    """What the client gave up on is not marked seen and the feed's validators do not move: the next run gets
+    a full response for exactly those feeds (304 for the others) and publishes exactly what is missing."""
+    settings, svc = private_kafka
+    create_topics(settings)
+    argv, expected, env = slow_feeds(server, tmp_path, settings, conditional=True)
+    proc = subprocess.Popen([*argv, "--delivery-timeout", "2"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        kill_when_a_quarter_is_fetched(proc, server, svc)
+        out, err = proc.communicate(timeout=240)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 4, err[-3000:]
+    assert "not acknowledged by Kafka; run again" in err
+    first = json.loads(out)
+    assert first["publish_failed"] > 0 and first["published"] < FEEDS * ITEMS
+
+    svc.start()
+    wait_healthy(svc)
+    server.requests.clear()
+    rerun = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=240)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    second = json.loads(rerun.stdout)
+    assert second["not_modified"] == FEEDS - first["publish_failed"]  # fully published before: 304 now
+    assert second["ok"] == first["publish_failed"]
+
+    published = Counter(article_ids(settings))
+    assert [k for k, n in published.items() if n > 1] == [], "an article was written twice"
+    assert set(published) == expected, f"{len(expected - set(published))} articles lost"

@@ -32,9 +32,10 @@ def spikes() -> SpikeAlerting:
 
 
 def run(spikes: SpikeAlerting, events, store: dict, *, scope: str | None = None):
+    """Each event as its own article, as the stories agent would send it to the tables."""
     alerts = []
     for event in events:
-        for obs in spikes.observations(event):
+        for obs in spikes.observations([event]):
             if scope and obs.scope != scope:
                 continue
             for step in spikes.on_observation(obs, store.get, now=event.published):
@@ -57,25 +58,32 @@ def test_cooperative_weight_does_not_feed_the_weighted_metric(spikes):
     assert not [a for a in run(spikes, calm, store, scope="country") if a.rule == "country_weight"]
 
 
-def test_one_event_observed_per_subject(spikes):
-    strike = strike_events()[0]
-    obs = spikes.observations(strike)
-    assert sorted(o.key for o in obs) == ["actor:kataib_hezbollah", "actor:usa", "country:IRQ",
-                                          "dyad:usa|kataib_hezbollah"]
-    again = Observation.from_json(obs[0].to_json())
-    assert again == obs[0]
+def test_one_observation_per_subject_per_article(spikes):
+    strike, negated, threat = strike_events()
+    second = hostile_event(7, type="COERCE", weight=-4.0)
+    second = second.model_copy(update={"article_id": strike.article_id, "story_id": strike.story_id})
+    obs = {o.key: o for o in spikes.observations([strike, negated, threat, second])}
+    assert sorted(obs) == ["actor:kataib_hezbollah", "actor:person.hadi_al_amiri", "actor:usa",
+                           "actor:usa.military", "country:IRQ", "dyad:person.hadi_al_amiri|usa.military",
+                           "dyad:usa|kataib_hezbollah"]
+    dyad = obs["dyad:usa|kataib_hezbollah"]
+    assert dyad.types == {"ASSAULT": 9.0, "COERCE": 4.0} and dyad.article_id == strike.article_id
+    assert {a.id for a in dyad.actors} == {"usa", "kataib_hezbollah"} and dyad.dyad == "usa|kataib_hezbollah"
+    assert [a.id for a in obs["actor:usa"].actors] == ["usa"]
+    assert obs["actor:usa.military"].types == {"THREATEN": 9.0}  # the negated attack on it is not counted
+    assert Observation.from_json(dyad.to_json()) == dyad
 
 
 def test_excluded_events_are_not_counted(spikes):
     _, negated, _ = strike_events()
-    assert spikes.observations(negated) == []
-    assert spikes.observations(strike_events(flags=["future_dated"])[0]) == []
+    assert spikes.observations([negated]) == []
+    assert spikes.observations([strike_events(flags=["future_dated"])[0]]) == []
 
 
 def test_a_type_no_rule_counts_is_not_observed():
     rules = parse_rules({**RULES, "spike_rules": [RULES["spike_rules"][0]]})
     threat = strike_events()[2]
-    assert SpikeAlerting(rules).observations(threat) == []
+    assert SpikeAlerting(rules).observations([threat]) == []
 
 
 def test_tally_buckets_and_folds_into_the_baseline(spikes):
@@ -136,12 +144,12 @@ def test_no_spike_at_the_usual_rate(spikes):
     assert run(spikes, steady[-5:], store, scope="dyad") == []
 
 
-def test_a_sequence_number_or_event_already_counted_is_not_counted_twice(spikes):
-    obs = spikes.observations(hostile_event(1))[0]
+def test_a_sequence_number_or_article_already_counted_is_not_counted_twice(spikes):
+    obs = spikes.observations([hostile_event(1)])[0]
     tally = spikes.observe(Tally(), obs, seq=5)
     assert spikes.observe(tally, obs, seq=5) is None
-    assert spikes.observe(tally, obs, seq=6) is None  # the same event delivered again
-    other = spikes.observations(hostile_event(2))[0]
+    assert spikes.observe(tally, obs, seq=6) is None  # the same article delivered again
+    other = spikes.observations([hostile_event(2)])[0]
     again = spikes.observe(tally, other, seq=6)
     index = spikes.bucket_of(obs.time)
     assert again.buckets[index].counts["ASSAULT"] == 2

@@ -70,6 +70,11 @@ async def test_stories_agent_clusters_copies_and_emits_tagged_articles_and_event
         assert key == event_key(ev) and ev.story_id == tagged[0].story_id
     strike = Event.from_json(events[0][1])
     assert strike.dyad == "usa|kataib_hezbollah" and events[0][0] == "usa|kataib_hezbollah"
+    # each article sums up for the escalation tables: one observation per subject, the negated attack left out
+    observed = outbox.to(pipeline.observations_topic.get_topic_name())
+    subjects = {"actor:usa", "actor:kataib_hezbollah", "dyad:usa|kataib_hezbollah", "actor:person.hadi_al_amiri",
+                "actor:usa.military", "dyad:person.hadi_al_amiri|usa.military"}
+    assert {k for k, _ in observed} == subjects and len(observed) == 3 * len(subjects)
 
 
 async def test_a_bad_story_request_is_dead_lettered(pipeline, outbox):
@@ -96,11 +101,6 @@ async def test_alerts_agent_raises_one_alert_per_development_and_records_it(pipe
     assert all(w for t, _, _, _, w in outbox.sent if t == pipeline.names.alerts)  # sent and acknowledged
     state = pipeline.developments.get(f"lethal_assault_state_forces|st-1/{copies[0].dyad}")
     assert state["alert"]["revision"] == 3
-    # every counted event is observed for the spike tables, keyed by its subject; the negated one is not
-    observed = outbox.to(pipeline.observations_topic.get_topic_name())
-    assert {k for k, _ in observed} == {"actor:usa", "actor:kataib_hezbollah", "dyad:usa|kataib_hezbollah",
-                                         "country:IRQ"}
-    assert len(observed) == 3 * 4
 
 
 async def test_redelivered_events_raise_no_new_alert(pipeline, outbox):
@@ -120,7 +120,7 @@ async def test_alerts_agent_dead_letters_what_is_not_an_event(pipeline, outbox):
 async def test_tables_agent_raises_a_spike_alert_from_a_burst(pipeline, outbox):
     burst = [hostile_event(i, type="THREATEN", when=T0 + timedelta(minutes=2 * i), outlet=f"Outlet {i % 4}")
              for i in range(12)]
-    observations = [obs for ev in burst for obs in pipeline.core.spikes.observations(ev)]
+    observations = [obs for ev in burst for obs in pipeline.core.spikes.observations([ev])]
     async with pipeline.tables_agent.test_context() as agent:
         for obs in observations:
             await agent.put(obs.to_json(), key=obs.key.encode())

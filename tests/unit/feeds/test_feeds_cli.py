@@ -52,6 +52,8 @@ def test_status_prints_each_feed(tmp_path, monkeypatch, capsys):
                           published_total=40, next_due=now + timedelta(minutes=10)),
         "bad": FeedState("bad", last_outcome="failed", consecutive_failures=3, last_error="HTTP 404",
                          last_error_at=now - timedelta(hours=2)),
+        "odd": FeedState("odd", last_outcome="ok", bozo="CharacterEncodingOverride: declared utf-8"),
+        "moved": FeedState("moved", last_outcome="ok", moved_to="https://new.example/rss"),
     }
     write_status(status_path(Settings(home=tmp_path, namespace="statusns")), states, updated=now, registry="r")
     assert main(["feeds", "status"]) == 0
@@ -60,6 +62,8 @@ def test_status_prints_each_feed(tmp_path, monkeypatch, capsys):
     bad = next(line for line in out.splitlines() if line.startswith("bad"))
     assert "5m ago" in good and "25" in good and "40" in good and "in 10m" in good
     assert "failed x3" in bad and "2h ago: HTTP 404" in bad and "never" in bad
-    assert "2 feeds, 1 failing" in out
+    assert "readable but ill-formed: CharacterEncodingOverride" in out
+    assert "moved permanently to https://new.example/rss" in out
+    assert "4 feeds, 1 failing" in out
     assert main(["feeds", "status", "--failing", "--json"]) == 0
     assert list(json.loads(capsys.readouterr().out)["feeds"]) == ["bad"]

@@ -11,7 +11,7 @@ from faultline.feeds.state import FeedState, apply_result
 
 NOW = datetime(2026, 8, 13, 12, 0, tzinfo=UTC)
 FEED = FeedSpec(id="f", url="https://x.example/rss", interval=600)
-POLICY = PollPolicy(jitter=0.1, min_interval=60, backoff_max=3 * 3600, publish_retry=60)
+POLICY = PollPolicy(jitter=0.1, min_interval=60, backoff_max=3 * 3600)
 
 
 def _after(state: FeedState, **kw) -> FeedState:
@@ -61,12 +61,12 @@ def test_retry_after_is_honoured():
     assert _due_in(st) >= 7000
 
 
-def test_publish_failure_keeps_validators_and_retries_soon():
-    before = FeedState("f", etag='"v1"', last_modified="old")
+def test_publish_failure_keeps_validators_and_the_feeds_pace():
+    before = FeedState("f", etag='"v1"', last_modified="old", consecutive_failures=2)
     st = _after(before, outcome="publish_failed", http_status=200, etag='"v2"', published=3, error="broker")
     assert (st.etag, st.last_modified) == ('"v1"', "old")
-    assert st.consecutive_failures == 0 and st.published_total == 3
-    assert _due_in(st) <= 66
+    assert st.consecutive_failures == 2 and st.published_total == 3 and st.last_error == "broker"
+    assert 540 <= _due_in(st) <= 660  # the feed's interval: no harder polling because the broker is away
 
 
 def test_round_trip_through_json_types():

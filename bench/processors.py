@@ -1,0 +1,348 @@
+"""Stream-processing throughput and latency: the news corpus through one real ``faultline worker``.
+
+    .venv/bin/python bench/processors.py                       # writes the "Processors" section of RESULTS.md
+    .venv/bin/python bench/processors.py --articles 5000 --rate-seconds 30 --no-write
+
+Two runs, each in a fresh namespace on the local Kafka, with one worker process (tagger, stories, tables,
+alerts, subscriptions) beside the broker and Elasticsearch on this machine:
+
+- sustained: the corpus (``../shared/data/corpus``, articles stamped "now" so they count as breaking
+  news) is appended to the raw topic first, then a worker starts and drains it; articles/s = articles
+  / (last tagged append - first tagged append), start-up excluded and reported apart;
+- latency: the worker runs first, then articles are appended at a fixed rate (200/s by default) for a
+  fixed time; one in ``--seed-every`` is a copy of the seed article by another outlet, so alerts keep
+  coming. Latency is the broker's append time of the alert record minus that of the raw article that
+  triggered it (the newest evidence), and for every article raw -> tagged article.
+
+Broker timestamps are CreateTime from clients on this same host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from faultline.schema import Alert, Article  # noqa: E402
+from faultline.settings import load_settings  # noqa: E402
+
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "data" / "corpus"
+SEED = SHARED / "seed" / "article.md"
+RESULTS = REPO / "bench" / "RESULTS.md"
+START, END = "<!-- processors:start -->", "<!-- processors:end -->"
+
+
+# ---- inputs -------------------------------------------------------------------------------------------
+
+
+def corpus(limit: int) -> list[tuple[str, str, str, str]]:
+    """(id, outlet, title, text) from the shared corpus, Al Jazeera and BBC first, then Reuters."""
+    rows = []
+    for name in ("aljazeera_2025_05.jsonl", "bbc_news_2004_2005.jsonl", "reuters21578.jsonl"):
+        with (CORPUS / name).open(encoding="utf-8") as handle:
+            for line in handle:
+                row = json.loads(line)
+                if row.get("text"):
+                    rows.append((row["id"], row.get("source") or name, row.get("title") or "", row["text"]))
+                if len(rows) >= limit:
+                    return rows
+    return rows
+
+
+def seed_copy(i: int) -> Article:
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    now = datetime.now(UTC)
+    return Article(article_id=f"seed-{i}", url=f"https://outlet{i}.example/seed", title=lines[0].lstrip("# "),
+                   content="\n".join(lines[1:]).strip(), published=now, fetched_at=now, outlet=f"Outlet {i}",
+                   language="en")
+
+
+def article(row: tuple[str, str, str, str], run: str) -> Article:
+    now = datetime.now(UTC)
+    article_id, outlet, title, text = row
+    return Article(article_id=f"{run}-{article_id}", url=f"https://corpus.example/{article_id}", title=title,
+                   content=text, published=now, fetched_at=now, outlet=outlet)
+
+
+# ---- Kafka and the worker -------------------------------------------------------------------------------
+
+
+def producer(settings):
+    from kafka import KafkaProducer
+
+    return KafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all", linger_ms=5,
+                         batch_size=256 * 1024, **settings.kafka_client_options())
+
+
+def start_worker(settings, log: Path) -> subprocess.Popen:
+    env = {**os.environ, "FAULTLINE_NAMESPACE": settings.namespace, "FAULTLINE_HOME": str(settings.home),
+           "FAULTLINE_LOG_LEVEL": "WARNING"}
+    script = Path(sys.executable).with_name("faultline")
+    return subprocess.Popen([str(script), "worker"], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def stop_worker(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+class Sampler(threading.Thread):
+    """Peak RSS and CPU seconds of the worker process."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        import psutil
+
+        self.proc = psutil.Process(pid)
+        self.peak_rss = 0
+        self.cpu = 0.0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                self.peak_rss = max(self.peak_rss, self.proc.memory_info().rss)
+                times = self.proc.cpu_times()
+                self.cpu = times.user + times.system
+            except Exception:  # noqa: BLE001 - the process ended
+                return
+            time.sleep(0.2)
+
+
+class TopicWatcher(threading.Thread):
+    """Reads a topic from the beginning in the background: (key, value, append ms) per record."""
+
+    def __init__(self, settings, topic: str) -> None:
+        super().__init__(daemon=True)
+        from kafka import KafkaConsumer
+
+        self.consumer = KafkaConsumer(topic, bootstrap_servers=settings.bootstrap_servers, group_id=None,
+                                      auto_offset_reset="earliest", enable_auto_commit=False,
+                                      fetch_max_bytes=64 * 1024 * 1024, **settings.kafka_client_options())
+        self.records: list[tuple[bytes | None, bytes, int]] = []
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            for batch in self.consumer.poll(timeout_ms=200).values():
+                self.records.extend((r.key, r.value, r.timestamp) for r in batch)
+        self.consumer.close()
+
+
+def wait_for(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+# ---- runs -------------------------------------------------------------------------------------------------
+
+
+def fresh_settings(base, home: Path):
+    from deploy.provision import ensure_topics
+
+    settings = base.model_copy(update={"namespace": f"bench{uuid.uuid4().hex[:8]}", "home": home})
+    ensure_topics(settings)
+    return settings
+
+
+def delete_topics(settings) -> None:
+    """The run's topics (its own, Faust's internal ones and changelogs): they hold the whole corpus."""
+    from kafka import KafkaAdminClient
+
+    admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, **settings.kafka_client_options())
+    try:
+        mine = [t for t in admin.list_topics() if t.startswith((f"{settings.namespace}.", f"{settings.namespace}-"))]
+        if mine:
+            admin.delete_topics(mine)
+    finally:
+        admin.close()
+
+
+def sustained(base, rows, home: Path) -> dict:
+    settings = fresh_settings(base, home)
+    prod = producer(settings)
+    for row in rows:
+        a = article(row, "s")
+        prod.send(settings.names.raw_articles, key=a.article_id.encode(), value=a.to_json())
+    prod.flush()
+    prod.close()
+    tagged = TopicWatcher(settings, settings.names.tagged_articles)
+    tagged.start()
+    started = time.time()
+    worker = start_worker(settings, home / "sustained.log")
+    sampler = Sampler(worker.pid)
+    sampler.start()
+    try:
+        done = wait_for(lambda: len({k for k, _, _ in tagged.records}) >= len(rows), timeout=3600)
+    finally:
+        sampler.stopped.set()
+        stop_worker(worker)
+        tagged.stopped.set()
+        tagged.join()
+        delete_topics(settings)
+    stamps = sorted(ts for _, _, ts in tagged.records)
+    span = (stamps[-1] - stamps[0]) / 1000 if len(stamps) > 1 else float("nan")
+    return {"articles": len(rows), "complete": done, "startup_s": round(stamps[0] / 1000 - started, 1),
+            "span_s": round(span, 1), "rate": round(len(stamps) / span, 1) if span else float("nan"),
+            "cpu_s": round(sampler.cpu, 1), "peak_rss_mib": sampler.peak_rss // (1024 * 1024)}
+
+
+def latency(base, rows, home: Path, rate: float, seconds: float, seed_every: int) -> dict:
+    settings = fresh_settings(base, home)
+    names = settings.names
+    alerts = TopicWatcher(settings, names.alerts)
+    tagged = TopicWatcher(settings, names.tagged_articles)
+    alerts.start()
+    tagged.start()
+    worker = start_worker(settings, home / "latency.log")
+    sampler = Sampler(worker.pid)
+    sampler.start()
+    prod = producer(settings)
+    # warm up: the first record goes through once the worker has joined its group
+    warm = seed_copy(0)
+    prod.send(names.raw_articles, key=warm.article_id.encode(), value=warm.to_json()).get(timeout=30)
+    wait_for(lambda: tagged.records, timeout=300)
+    appended: dict[str, int] = {}
+    futures = []
+    total = int(rate * seconds)
+    t0 = time.monotonic()
+    for i in range(total):
+        a = seed_copy(i + 1) if i % seed_every == 0 else article(rows[i % len(rows)], f"l{i // len(rows)}")
+        fut = prod.send(names.raw_articles, key=a.article_id.encode(), value=a.to_json())
+        futures.append((a.article_id, fut))
+        delay = t0 + (i + 1) / rate - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+    prod.flush()
+    elapsed = time.monotonic() - t0
+    for article_id, fut in futures:
+        appended[article_id] = fut.get(timeout=60).timestamp
+    prod.close()
+    wanted = set(appended)
+    try:
+        wait_for(lambda: wanted <= {k.decode() for k, _, _ in tagged.records}, timeout=600)
+        time.sleep(3)
+    finally:
+        sampler.stopped.set()
+        stop_worker(worker)
+        alerts.stopped.set()
+        tagged.stopped.set()
+        alerts.join()
+        tagged.join()
+        delete_topics(settings)
+    tag_lat = [(ts - appended[k.decode()]) / 1000 for k, _, ts in tagged.records if k and k.decode() in appended]
+    alert_lat = []
+    for _, value, ts in alerts.records:
+        alert = Alert.from_json(value)
+        trigger = alert.evidence[-1].article_id if alert.evidence else None
+        if trigger in appended:
+            alert_lat.append((ts - appended[trigger]) / 1000)
+    return {"rate": rate, "achieved_rate": round(total / elapsed, 1), "articles": total,
+            "alerts": len(alert_lat), "alert_ids": len({Alert.from_json(v).alert_id for _, v, _ in alerts.records}),
+            "alert_p50": percentile(alert_lat, 50), "alert_p95": percentile(alert_lat, 95),
+            "alert_p99": percentile(alert_lat, 99), "tagged": len(tag_lat), "tag_p50": percentile(tag_lat, 50),
+            "tag_p95": percentile(tag_lat, 95), "tag_p99": percentile(tag_lat, 99),
+            "cpu_s": round(sampler.cpu, 1), "peak_rss_mib": sampler.peak_rss // (1024 * 1024)}
+
+
+# ---- report -----------------------------------------------------------------------------------------------
+
+
+def write_results(sus: dict, lat: dict, args) -> None:
+    ms = lambda s: f"{s * 1000:,.0f}"  # noqa: E731
+    lines = [
+        START, "## Processors", "",
+        f"`bench/processors.py` (run {time.strftime('%Y-%m-%d')}): one `faultline worker` process (Faust "
+        f"{_version('faust-streaming')}, memory tables with changelogs, the real tagger and alert rules) on the "
+        f"local Kafka 3.9, {os.cpu_count()} CPUs ({platform.machine()}) shared with the broker, Elasticsearch "
+        "and the benchmark's own producer and readers. Articles come from `../shared/data/corpus` (Al Jazeera, "
+        "BBC, then Reuters), stamped now so they count as breaking news.", "",
+        "| run | articles | worker start-up s | drain s | articles/s | worker CPU s | peak RSS MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| sustained (backlog drained) | {sus['articles']:,} | {sus['startup_s']} | {sus['span_s']} | "
+        f"**{sus['rate']:,}** | {sus['cpu_s']} | {sus['peak_rss_mib']} |", "",
+        f"Latency at a steady {lat['rate']:g} articles/s ({lat['achieved_rate']:g} achieved, {lat['articles']:,} "
+        f"articles over {args.rate_seconds:g} s, one in {args.seed_every} a copy of the seed article by a new outlet):",
+        "",
+        "| path | records | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|",
+        f"| raw append -> alert append | {lat['alerts']:,} alert records ({lat['alert_ids']} alerts) | "
+        f"{ms(lat['alert_p50'])} | **{ms(lat['alert_p95'])}** | {ms(lat['alert_p99'])} |",
+        f"| raw append -> tagged-article append | {lat['tagged']:,} | {ms(lat['tag_p50'])} | {ms(lat['tag_p95'])} | "
+        f"{ms(lat['tag_p99'])} |", "",
+        f"Targets: >= 1,000 articles/s sustained; p95 <= 1 s at 200 articles/s. Worker during the latency run: "
+        f"{lat['cpu_s']} CPU s, peak RSS {lat['peak_rss_mib']} MiB.", END,
+    ]
+    section = "\n".join(lines) + "\n"
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
+    if START in text and END in text:
+        text = re.sub(re.escape(START) + ".*?" + re.escape(END) + "\n?", lambda _: section, text, flags=re.DOTALL)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text)
+    print(f"wrote the Processors section of {RESULTS}")
+
+
+def _version(dist: str) -> str:
+    from importlib.metadata import version
+
+    return version(dist)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=21365, help="corpus articles in the sustained run")
+    ap.add_argument("--rate", type=float, default=200.0, help="articles/s in the latency run")
+    ap.add_argument("--rate-seconds", type=float, default=60.0, help="length of the latency run")
+    ap.add_argument("--seed-every", type=int, default=50, help="one seed copy every N articles (latency run)")
+    ap.add_argument("--skip-sustained", action="store_true")
+    ap.add_argument("--no-write", action="store_true", help="print the results, do not update bench/RESULTS.md")
+    args = ap.parse_args()
+    if not CORPUS.is_dir() or not SEED.is_file():
+        sys.exit(f"the shared corpus and seed article are needed under {SHARED}")
+    import tempfile
+
+    base = load_settings()
+    rows = corpus(args.articles)
+    with tempfile.TemporaryDirectory(prefix="faultline-bench-") as tmp:
+        home = Path(tmp)
+        sus = {} if args.skip_sustained else sustained(base, rows, home)
+        print("sustained:", sus, flush=True)
+        lat = latency(base, rows, home, args.rate, args.rate_seconds, args.seed_every)
+        print("latency:", {k: (round(v, 3) if isinstance(v, float) else v) for k, v in lat.items()}, flush=True)
+    if not args.no_write and sus:
+        write_results(sus, lat, args)
+
+
+if __name__ == "__main__":
+    main()
