@@ -29,6 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="poll every feed once, wait until all is tagged and indexed, print a summary, exit")
     p.add_argument("--allow-private-addresses", action="store_true",
                    help="allow feeds on loopback/private addresses (tests, intranet feeds)")
+    p.add_argument("--stale-after", type=float, metavar="HOURS",
+                   help="articles older than this are flagged stale and never alert as breaking news "
+                        "(producer default 48; raise it to replay archived feed snapshots)")
     p.add_argument("--quiet", action="store_true", help="no live view (logs only)")
     p.add_argument("--with-stack-down", action="store_true", help="stop the local stack on exit")
     p.add_argument("--once-timeout", type=float, default=900.0, help="seconds --once waits for the pipeline")
@@ -105,6 +108,8 @@ def _children(args, settings, feeds: Path):
     if args.allow_private_addresses:
         env["FAULTLINE_FEEDS_ALLOW_PRIVATE"] = "true"
     produce = ["produce", "--feeds", str(feeds)] + (["--once"] if args.once else [])
+    if args.stale_after is not None:
+        produce += ["--stale-after", str(args.stale_after)]
     specs = [ChildSpec("producer", produce, dict(env), restart=not args.once),
              ChildSpec("worker", ["worker"], dict(env)),
              ChildSpec("indexer", ["index"], dict(env))]
@@ -123,7 +128,9 @@ def _snapshot(settings, supervisor, kafka, elastic, tally, raw_at_start, started
     last.update(raw=raw_total, t=now)
     tally.add(kafka.new_alerts())
     lags = kafka.stage_lags()
+    feeds_ok, feeds_failing = _feeds_ok_failing(_feed_status(settings))
     return Snapshot(
+        feeds_ok=feeds_ok, feeds_failing=feeds_failing,
         elapsed=now - started,
         children={n: supervisor.states[n].status for n in CHILDREN},
         raw_total=raw_total, raw_rate=rate,
@@ -209,31 +216,36 @@ def _summary(settings, supervisor, kafka, elastic, tally, raw_at_start):
     names = settings.names
     counts = elastic.counts()
     return Summary(
-        feeds=_producer_feed_counts(supervisor.log_file("producer")),
+        feeds=_producer_feed_counts(settings),
         articles_published=kafka.end_offsets(names.raw_articles) - raw_at_start,
         articles_indexed=counts["articles"], events_indexed=counts["events"],
         events_by_type=elastic.terms("events", "type"),
-        alerts_by_severity=elastic.terms("alerts", "severity"),
+        alerts_by_severity=elastic.terms("alerts", "severity.band"),
         top_dyads=sorted(elastic.terms("events", "dyad", size=5).items(), key=lambda kv: -kv[1]),
         alerts_on_topic=len(tally.latest),
         es_url=settings.es_url, articles_alias=names.articles_alias, alerts_topic=names.alerts,
     )
 
 
-def _producer_feed_counts(log_file: Path) -> dict[str, int]:
-    """The producer's --once summary line (`summary: {...}` as JSON) from its log."""
-    try:
-        lines = log_file.read_text(errors="replace").splitlines()
-    except OSError:
-        return {}
-    for line in reversed(lines):
-        if "producer summary " in line:
-            try:
-                data = json.loads(line.split("producer summary ", 1)[1])
-            except ValueError:
-                break
-            return {k: int(data[k]) for k in ("feeds_ok", "feeds_not_modified", "feeds_failed") if k in data}
-    return {}
+def _feed_status(settings) -> dict:
+    from producers.status import read_status, status_path
+
+    return read_status(status_path(settings))
+
+
+def _feeds_ok_failing(status: dict) -> tuple[int | None, int | None]:
+    feeds = status.get("feeds") or {}
+    if not feeds:
+        return None, None
+    failing = sum(1 for f in feeds.values() if f.get("consecutive_failures"))
+    ok = sum(1 for f in feeds.values() if f.get("last_success") and not f.get("consecutive_failures"))
+    return ok, failing
+
+
+def _producer_feed_counts(settings) -> dict[str, int]:
+    """Feeds ok / not modified / failed, from the summary the producer leaves in its status file."""
+    summary = _feed_status(settings).get("summary") or {}
+    return {k: int(summary[k]) for k in ("ok", "not_modified", "failed") if k in summary}
 
 
 def _say(args, message: str) -> None:

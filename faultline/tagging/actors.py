@@ -148,6 +148,7 @@ class ActorResolver:
             if a.ambiguous
         }
         self._role_nouns = _noun_table(signals)
+        self._group_heads = frozenset(fold(p).strip() for p in signals.cue("group_heads") if " " not in p.strip())
         self._seat_nouns = frozenset(w for p in signals.cue("government_nouns") for w in fold(p).split())
         self._longest_role = max((len(k) for k in self._role_nouns), default=1)
         self._bodies = self._index_bodies(catalog.actors.values())
@@ -188,17 +189,24 @@ class ActorResolver:
         p = self.gazetteer.places[place_id]
         return PlaceRecord(p.id, p.id, p.name, p.kind, p.country, p.lat, p.lon)
 
+    def state_record(self, country: str | None) -> ActorRecord | None:
+        state = self.catalog.state_of(country) if country else None
+        return self.record(state.id) if state is not None else None
+
     def body(self, country: str, role: str) -> str | None:
         return self._bodies.get((country, role))
 
     # ------------------------------------------------------------------------------------- resolution
 
-    def resolve(self, text: str, folded: str, hits: list[Hit], sentences: list[Sentence]) -> Resolution:
+    def resolve(
+        self, text: str, folded: str, hits: list[Hit], markers: list[Hit], sentences: list[Sentence]
+    ) -> Resolution:
         res = Resolution()
         starts = _sentence_starts(sentences)
         unambiguous = self._unambiguous_ids(hits)
         fully_named: set[str] = set()
-        for hit in hits:
+        titled = {m.end + 1 for m in markers for c in m.cues if c.name == "titles"}
+        for n, hit in enumerate(hits):
             forms = list(hit.actors)
             places = list(hit.places)
             if not forms and not places:
@@ -208,8 +216,45 @@ class ActorResolver:
             elif places:
                 self._place(res, places, hit, res)
             else:
-                self._actor(res, text, folded, hit, forms, unambiguous, fully_named)
+                licensed = self._licensed(folded, hit, hits[n + 1] if n + 1 < len(hits) else None)
+                named = fully_named | ({f.actor_id for f in forms} if hit.start in titled else set())
+                self._actor(res, text, folded, hit, forms, unambiguous | licensed, named)
+                fully_named |= named & {m.key for m in res.mentions[-1:]}
+        self._local_forces(res, text, folded, markers, sentences)
         return res
+
+    def _licensed(self, folded: str, hit: Hit, following: Hit | None) -> set[str]:
+        """Ids an ambiguous acronym may stand for here: it heads a noun phrase ("IS militants", "KH attack")."""
+        if not any(self._is_ambiguous(f) for f in hit.actors):
+            return set()
+        next_word = folded[hit.end : hit.end + 24].split()[:1]
+        heads = bool(next_word) and next_word[0] in self._group_heads and folded[hit.end : hit.end + 1] == " "
+        adjacent_trigger = following is not None and following.start <= hit.end + 1 and bool(following.triggers)
+        if heads or adjacent_trigger:
+            return {f.actor_id for f in hit.actors}
+        return set()
+
+    def _local_forces(self, res: Resolution, text: str, folded: str, markers: list[Hit], sentences: list[Sentence]) -> None:
+        """Forces named without their country take the country where the text places them."""
+        locals_ = [(m, c.name) for m in markers for c in m.cues if c.name in _LOCAL_ROLES]
+        if not locals_ or not res.place_mentions:
+            return
+        taken = sorted((s, e) for r in res.actors.values() for s, e in r.mentions)
+        main = _main_country(res)
+        bounds = [(s.start, s.end) for s in sentences]
+        for marker, name in locals_:
+            if _overlaps(taken, marker.start, marker.end) or _qualified(text, folded, taken, marker.start):
+                continue
+            country = _nearest_country(res, bounds, marker.start) or main
+            if country is None:
+                continue
+            role = _LOCAL_ROLES[name]
+            body = self.body(country, role) or (self.body(country, "force") if role == "police" else None)
+            state = self.catalog.state_of(country)
+            target = body or (state.id if state is not None and role == "government" else None)
+            if target is not None:
+                res.add_actor_mention(self.record(target), marker.start, marker.end, "local")
+                taken.append((marker.start, marker.end))
 
     def _unambiguous_ids(self, hits: list[Hit]) -> set[str]:
         ids: set[str] = set()
@@ -339,6 +384,56 @@ class ActorResolver:
             elif rule is not None and rule.prefer in ids:
                 ids = [rule.prefer]
         res.add_place_mention(self.place_record(ids[0]), hit.start, hit.end)
+
+
+_LOCAL_ROLES = {"local_military": "force", "local_police": "police", "local_government": "government"}
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _qualified(text: str, folded: str, taken: list[tuple[int, int]], start: int) -> bool:
+    """True when the word before names whose force it is ("Chechen police", "pro-Houthi forces", "US army")."""
+    before = text[max(0, start - 30) : start].rstrip()
+    if before.endswith(("-", "'s", "\u2019s")):
+        return True
+    words = before.split()
+    if not words:
+        return False
+    previous = words[-1]
+    gap_start = start - len(text[max(0, start - 30) : start]) + len(before) - len(previous)
+    if any(s <= gap_start < e for s, e in taken):
+        return True
+    return previous[:1].isupper() and previous.lower() not in ("the", "a", "an", "and", "but", "as")
+
+
+def _main_country(res: Resolution) -> str | None:
+    counts: dict[str, int] = {}
+    for m in res.place_mentions:
+        country = res.places[m.key].country
+        if country:
+            counts[country] = counts.get(country, 0) + 1
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
+def _nearest_country(res: Resolution, bounds: list[tuple[int, int]], offset: int) -> str | None:
+    from bisect import bisect_right
+
+    i = bisect_right([b[0] for b in bounds], offset) - 1
+    if i < 0:
+        return None
+    start, end = bounds[i]
+    inside = [m for m in res.place_mentions if start <= m.start < end]
+    if not inside:
+        return None
+    nearest = min(inside, key=lambda m: abs(m.start - offset))
+    return res.places[nearest.key].country
 
 
 def _surface_key(surface: str) -> str:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from faultline.knowledge.signals import Compound, Signals, Trigger
-from faultline.tagging.actors import Resolution
+from faultline.tagging.actors import ActorResolver, Resolution
 from faultline.tagging.casualties import count_casualties
 from faultline.tagging.cues import Cues
 from faultline.tagging.lexicon import CompoundHead, Hit
@@ -77,6 +77,7 @@ _ADVERBS = frozenset(
 _RELATIVES = frozenset({"which", "where", "who", "whose", "whom"})
 _PROTEST_REACH = 2
 _EVIDENCE_GAP = 80
+_TARGET_PLACE_REACH = 14
 _STRONG_BREAK = re.compile(r"[;\u2014\u2013(]| - ")
 
 
@@ -149,9 +150,10 @@ class _Context:
 
 
 class EventExtractor:
-    def __init__(self, signals: Signals, cues: Cues) -> None:
+    def __init__(self, signals: Signals, cues: Cues, resolver: ActorResolver) -> None:
         self.signals = signals
         self.cues = cues
+        self.resolver = resolver
         self.roles = RoleFinder(cues)
         self._objects = {c.id: PhraseSet(c.objects) for c in signals.compounds}
         self._past = frozenset(
@@ -205,7 +207,7 @@ class EventExtractor:
                 find_attribution(self.cues, st, tok_mentions, text),
                 published,
             )
-            found = self._sentence(ctx, triggers, heads, discourse, seen)
+            found = self._sentence(ctx, triggers, heads, discourse, seen, res)
             events.extend(found)
             seen.update(e.type for e in found if not e.negated)
             if any(e.type == "PROTEST" and not e.negated for e in found):
@@ -222,6 +224,7 @@ class EventExtractor:
         heads: list[tuple[Hit, CompoundHead]],
         discourse: Discourse,
         seen: set[str],
+        res: Resolution,
     ) -> list[EventRecord]:
         st = ctx.st
         candidates, weapons = self._candidates(ctx, triggers, heads)
@@ -250,6 +253,8 @@ class EventExtractor:
                 st, cand.i, cand.j, cand.type, pos, cand.trigger.lemma, cand.trigger.participle,
                 ctx.mentions, ctx.attribution, discourse,
             )  # fmt: skip
+            if target is None and (cand.type != "CONSULT" or cand.mode == "Visit"):
+                target = self._place_target(ctx, cand, res, source)
             dead = injured = None
             if cand.type == "ASSAULT" and not counted and not cand.negated:
                 dead, injured, counted = casualties.dead, casualties.injured, True
@@ -518,6 +523,20 @@ class EventExtractor:
                 event.rules.append("+protest")
             out.append(event)
         return out
+
+    def _place_target(self, ctx: _Context, cand: Candidate, res: Resolution, source: str | None) -> str | None:
+        """A place after the trigger ("lifted the curfew in Montenegro", "visited Amman") makes its state the
+        target, as event coding does when the recipient is a location."""
+        for m in ctx.places:
+            a, _ = ctx.st.span(m.start, m.end)
+            if a < cand.j or a - cand.j > _TARGET_PLACE_REACH:
+                continue
+            record = self.resolver.state_record(res.places[m.key].country)
+            if record is None or record.key == source:
+                return None
+            res.add_actor_mention(record, m.start, m.end, "place")
+            return res.actors[record.key].key
+        return None
 
     # ------------------------------------------------------------------------------------- records
 

@@ -20,7 +20,7 @@ from faultline.knowledge.signals import Compound, Signals, Trigger
 from faultline.tagging.normalise import article_variants, pattern_keys
 
 _ACRONYM_LIKE = re.compile(r"^[A-Z0-9][A-Z0-9.&\-]{0,7}$")
-_STRUCTURAL_CUES = ("titles", "person_intro", "person_roles")
+_STRUCTURAL_CUES = ("titles", "person_intro", "person_roles", "local_military", "local_police", "local_government")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ class NoEvent:
 
 @dataclass(frozen=True, slots=True)
 class Cue:
-    """A structural cue: ``name`` is one of titles, person_intro, person_roles."""
+    """A structural cue: a title, a phrase introducing a person, or a force named without its country."""
 
     name: str
     surface: str

@@ -41,7 +41,7 @@ class TokMention:
 class Attribution:
     speaker: str | None  # actor key
     text: str | None  # the speaker as written when it is no catalogued actor ("Iraqi security sources")
-    region: tuple[int, int]  # tokens of the attribution phrase (speaker and reporting verb)
+    region: tuple[int, int]  # words of the speaker (a trailing attribution: from its comma to the end)
     content_from: int  # first token of the reported content (head attribution), else len(tokens)
 
     @property
@@ -87,14 +87,16 @@ def find_attribution(
             if speakers_before or a - p >= 1:
                 lo, hi = (p, a) if speakers_before or b >= n else (b, n)
                 return _attribution(st, mentions, text, lo, hi, (p, n), n)
-        before = [m for m in mentions if m.b <= a and not st.breaks_between(m.b - 1, a)]
+        if a > 0 and ws[a - 1] in cues.be:
+            continue  # "was reported": no speaker named
+        before = [m for m in mentions if m.b <= a and a - m.b <= 3 and not st.breaks_between(m.b - 1, a)]
         if before and not _preceded_by_preposition(cues, st, before[-1]):
             m = before[-1]
-            return Attribution(m.key, None, (m.a, b), b)
+            return Attribution(m.key, None, (m.a, m.b), b)
         first = [m for m in mentions if m.b <= a]
-        if first and first[0].a <= 2:
-            m = first[0]
-            return Attribution(m.key, None, (m.a, b), b)
+        if first and first[0].a <= 2 and st.breaks_between(first[0].b - 1, a):
+            m = first[0]  # "X, the head of Y, said ..."
+            return Attribution(m.key, None, (m.a, m.b), b)
     return None
 
 
@@ -156,8 +158,9 @@ class RoleFinder:
             return between
 
         source = None
-        if pos in _NOUN_POSITIONS or lemma.startswith("receive"):
-            source = self._premodifier(st, i, usable) if pos in _NOUN_POSITIONS else None
+        nominal = pos in _NOUN_POSITIONS
+        if nominal or (type_ == "CONSULT" and lemma.startswith("receive")):
+            source = self._premodifier(st, i, usable) if nominal else None
             if source is None:
                 source = self._after_word(st, j, usable, _SOURCE_AFTER, 4)
                 if source is not None:
@@ -166,7 +169,7 @@ class RoleFinder:
         if source is None and in_content and type_ in SPEECH_TYPES and speaker is not None:
             source = speaker
         if source is None:
-            source = self._subject(st, i, usable, discourse)
+            source = self._subject(st, i, usable, discourse, leftmost=nominal)
         if source is None and type_ in SPEECH_TYPES and speaker is not None:
             source = speaker
 
@@ -193,13 +196,21 @@ class RoleFinder:
         return j < len(ws) and ws[j] == "by" and not st.breaks[j]
 
     def _subject(
-        self, st: SentenceTokens, i: int, usable: list[TokMention], discourse: Discourse, carry: bool = True
+        self,
+        st: SentenceTokens,
+        i: int,
+        usable: list[TokMention],
+        discourse: Discourse,
+        carry: bool = True,
+        leftmost: bool = False,
     ) -> str | None:
+        """The clause's subject: the nearest actor before a verb; for a noun (the object of "gave",
+        "carried out", "staged") the clause's first actor."""
         lo, _ = st.clause_bounds(i)
         before = [m for m in usable if m.b <= i]
         same_clause = [m for m in before if m.a >= lo and not _preceded_by_preposition(self.cues, st, m)]
         if same_clause:
-            return same_clause[-1].key
+            return same_clause[0 if leftmost else -1].key
         if carry and discourse.last_subject and any(w in _PRONOUNS for w in st.words[lo:i]):
             return discourse.last_subject
         heads = [m for m in before if not _preceded_by_preposition(self.cues, st, m)]

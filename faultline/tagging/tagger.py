@@ -36,7 +36,7 @@ class Tagger:
         self.cues = Cues(signals)
         self.resolver = ActorResolver(catalog, gazetteer, signals)
         self.persons = PersonFinder(self.resolver)
-        self.extractor = EventExtractor(signals, self.cues)
+        self.extractor = EventExtractor(signals, self.cues, self.resolver)
         self.versions = Versions(catalog=catalog.version, rules=signals.version)
 
     @classmethod
@@ -53,7 +53,7 @@ class Tagger:
         folded = fold(text)
         hits, cues = select_hits(text, self.lexicon.raw_hits(folded))
         sentences = split_sentences(text)
-        res = self.resolver.resolve(text, folded, hits, sentences)
+        res = self.resolver.resolve(text, folded, hits, cues, sentences)
         self.persons.find(text, folded, res, cues, published.date() if published else None)
         english = language is None or language.lower().startswith("en")
         records = (

@@ -202,3 +202,31 @@ async def test_unreachable_hosts_fail_cleanly():
     with pytest.raises(FetchError) as exc:
         await fetch("http://127.0.0.1:9/rss")  # the discard port: nothing listens
     assert exc.value.kind == "connect"
+
+
+def _feed_in_pieces(decoder, data: bytes, size: int) -> bytes:
+    for i in range(0, len(data), size):
+        decoder.feed(data[i:i + size])
+    return decoder.finish()
+
+
+@pytest.mark.parametrize("size", [1, 7, 4096])
+def test_decoder_handles_any_chunking_multi_member_gzip_and_chains(size):
+    from producers.fetch import Decoder
+
+    two_members = gzip.compress(FEED[:40]) + gzip.compress(FEED[40:])
+    assert _feed_in_pieces(Decoder("gzip", 10_000), two_members, size) == FEED
+    raw = zlib.compressobj(wbits=-15)
+    assert _feed_in_pieces(Decoder("deflate", 10_000), raw.compress(FEED) + raw.flush(), size) == FEED
+    assert _feed_in_pieces(Decoder("gzip, gzip", 10_000), gzip.compress(gzip.compress(FEED)), size) == FEED
+    assert _feed_in_pieces(Decoder("identity", 10_000), FEED, size) == FEED
+
+
+def test_decoder_caps_every_stage():
+    from producers.fetch import Decoder
+
+    nested_bomb = gzip.compress(gzip.compress(b"a" * 5_000_000))
+    with pytest.raises(FetchError, match="exceeds"):
+        _feed_in_pieces(Decoder("gzip, gzip", 100_000), nested_bomb, 1024)
+    with pytest.raises(FetchError, match="too many"):
+        Decoder("gzip, gzip, gzip", 100)

@@ -30,6 +30,7 @@ def _actors() -> list[ActorEntry]:
                    aliases=("Popular Mobilisation Forces",), acronyms=("PMF",), source=SRC),
         ActorEntry("kataib_hezbollah", "Kataib Hezbollah", "armed_group", "IRQ", aliases=("Kata'ib Hezbollah",),
                    acronyms=("KH",), ambiguous=("KH",), member_of=("pmf",), source=SRC),
+        ActorEntry("pse", "Palestine", "state", "PSE", demonyms=("Palestinian",), source=SRC),
         ActorEntry("hamas", "Hamas", "armed_group", "PSE", source=SRC),
         ActorEntry("person.mohammed_shia_al_sudani", "Mohammed Shia' al-Sudani", "person", "IRQ",
                    short_names=("Sudani", "al-Sudani"),
@@ -62,13 +63,3 @@ def gazetteer() -> Gazetteer:
 @pytest.fixture(scope="session")
 def tagger(catalog, gazetteer) -> Tagger:
     return Tagger(catalog, gazetteer, load_signals())
-
-
-def events_of(result, type_: str | None = None, negated: bool | None = None):
-    return [e for e in result.events if (type_ is None or e.type == type_) and (negated is None or e.negated == negated)]
-
-
-def one_event(result, type_: str):
-    found = events_of(result, type_, negated=False)
-    assert len(found) == 1, f"expected one {type_} event, got {[(e.type, e.evidence.text) for e in result.events]}"
-    return found[0]
