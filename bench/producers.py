@@ -220,9 +220,11 @@ def write_results(rows: list[dict], args) -> None:
               for r in rows]
     lines += ["",
               "Polling time is the producer's own summary (fetch, parse, normalise, publish, wait for every ack); "
-              "process time adds start-up, reading the seen-state back from Kafka and the final flush. The warm run "
-              "is a new process: its validators and seen-state come from the compacted topic, which is what makes "
-              "most feeds answer 304 and the rest publish only their new entry.", END]
+              "process time adds start-up, reading the seen-state back from Kafka, reading the raw topic's last "
+              "hour for unmarked articles (in the warm run: the cold run's articles, which also sets its peak RSS) "
+              "and the final flush. The warm run is a new process: its validators and seen-state come from the "
+              "compacted topic, which is what makes most feeds answer 304 and the rest publish only their new "
+              "entry.", END]
     section = "\n".join(lines) + "\n"
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
     if START in text and END in text:

@@ -11,8 +11,10 @@ the processors). Values are plain JSON-able lists and dicts, and are always repl
 place. Keys::
 
     k:<hash>        story ids whose sketch holds <hash> among its smallest (the lookup keys)
-    s:<story_id>    [first published (epoch seconds), sketch, articles]
-    a:<article_id>  story id (a replayed article keeps its story)
+    s:<story_id>    [first published (epoch seconds), sketch]
+
+A story's id derives from its first article's id, so replaying the same articles in the same order
+gives the same ids.
 """
 
 from __future__ import annotations
@@ -84,11 +86,14 @@ class Assignment:
     story_id: str
     new: bool  # this article founded the story
     similarity: float  # to the story's first article (1.0 for a founder)
-    articles: int  # articles in the story so far, this one included
 
 
 class StoryIndex:
-    """Assigns story ids over a key-value ``store``; deterministic for a given order of arrivals."""
+    """Assigns story ids over a key-value ``store``; deterministic for a given order of arrivals.
+
+    Only a new story writes to the store (its record and its lookup keys); a copy joining a story writes
+    nothing, and a replayed article finds its own story again (similarity 1).
+    """
 
     def __init__(self, store: MutableMapping[str, Any], settings: StorySettings) -> None:
         self.store = store
@@ -98,24 +103,15 @@ class StoryIndex:
         return self.assign_sketch(article_id, sketch(story_text(title, body), self.settings), published)
 
     def assign_sketch(self, article_id: str, sk: tuple[int, ...], published: datetime) -> Assignment:
-        known = self.store.get(f"a:{article_id}")
-        if known is not None:
-            story = self.store.get(f"s:{known}")
-            return Assignment(known, new=False, similarity=1.0, articles=story[2] if story else 1)
         when = published.timestamp()
         match = self._best_match(sk, when)
-        if match is None:
-            story_id = new_story_id(article_id)
-            self.store[f"s:{story_id}"] = [when, list(sk), 1]
-            if self._matchable(sk):
-                self._index(story_id, sk, when)
-            self.store[f"a:{article_id}"] = story_id
-            return Assignment(story_id, new=True, similarity=1.0, articles=1)
-        story_id, score = match
-        first, story_sketch, count = self.store[f"s:{story_id}"]
-        self.store[f"s:{story_id}"] = [first, story_sketch, count + 1]
-        self.store[f"a:{article_id}"] = story_id
-        return Assignment(story_id, new=False, similarity=score, articles=count + 1)
+        if match is not None:
+            return Assignment(match[0], new=False, similarity=match[1])
+        story_id = new_story_id(article_id)
+        if self._matchable(sk):
+            self.store[f"s:{story_id}"] = [when, list(sk)]
+            self._index(story_id, sk, when)
+        return Assignment(story_id, new=True, similarity=1.0)
 
     def _best_match(self, sk: tuple[int, ...], when: float) -> tuple[str, float] | None:
         if not self._matchable(sk):

@@ -37,7 +37,7 @@ from faultline.errors import FaultlineError, ServiceError
 from faultline.schema import Alert, Article, DeadLetter, Event
 from faultline.settings import Settings
 from faultline.stories import StoryIndex, sketch, story_text
-from faultline.transform import event_key, events_of, tag_article
+from faultline.transform import events_of, tag_article
 from processors.core import Core
 from processors.kafka import FaustOutbox, Outbox, faust_credentials
 from processors.records import StoryRequest
@@ -177,8 +177,9 @@ class Pipeline:
         result = self.core.tagger.tag(article.tagging_text(), doc_id=article.article_id,
                                       published=article.published, language=article.language)
         tagged = tag_article(article, result, tagged_at=self.clock())
+        events = events_of(tagged)
         sk = sketch(story_text(article.title, article.body), self.core.rules.stories)
-        return StoryRequest(sketch=list(sk), tagged=tagged)
+        return StoryRequest.of(tagged, events, self.core.spikes.observations(events), sk)
 
     def event_steps(self, event: Any) -> list[Step]:
         record = Event.from_json(event.value)
@@ -196,21 +197,18 @@ class Pipeline:
 
     # ---- send ------------------------------------------------------------------------------------------
     async def request_story(self, request: StoryRequest) -> None:
-        await self.outbox.send(self.story_topic.get_topic_name(), request.tagged.article_id, request.to_json(),
+        await self.outbox.send(self.story_topic.get_topic_name(), request.article_id, request.to_json(),
                                "story_request")
 
     async def assign_story(self, request: StoryRequest) -> None:
-        tagged = request.tagged
         index = StoryIndex(self.stories, self.core.rules.stories)
-        assignment = index.assign_sketch(tagged.article_id, tuple(request.sketch), tagged.published)
-        tagged = tagged.model_copy(update={"story_id": assignment.story_id})
-        events = events_of(tagged)
-        await self.outbox.send(self.names.tagged_articles, tagged.article_id, tagged.to_json(), "tagged_article")
-        for record in events:
-            await self.outbox.send(self.names.events, event_key(record), record.to_json(), "event")
-        for obs in self.core.spikes.observations(events):
-            await self.outbox.send(self.observations_topic.get_topic_name(), obs.key, obs.to_json(),
-                                   "observation")
+        assignment = index.assign_sketch(request.article_id, tuple(request.sketch), request.published)
+        tagged, events, observations = request.stamped(assignment.story_id)
+        await self.outbox.send(self.names.tagged_articles, request.article_id, tagged, "tagged_article")
+        for key, value in events:
+            await self.outbox.send(self.names.events, key, value, "event")
+        for key, value in observations:
+            await self.outbox.send(self.observations_topic.get_topic_name(), key, value, "observation")
 
     async def apply_event_steps(self, steps: list[Step]) -> None:
         await self.apply(steps, self.developments)

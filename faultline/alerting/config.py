@@ -115,7 +115,7 @@ class StorySettings(_Model):
     shingle_words: int = Field(default=4, ge=1, le=12)
     max_words: int = Field(default=300, ge=10)
     sketch_size: int = Field(default=64, ge=8, le=512)
-    lsh_keys: int = Field(default=8, ge=1, le=64)
+    lsh_keys: int = Field(default=4, ge=1, le=64)
     min_shingles: int = Field(default=5, ge=1)
     min_similarity: float = Field(default=0.6, gt=0, le=1)
     horizon: Duration = timedelta(hours=72)

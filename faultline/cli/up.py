@@ -18,7 +18,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-DEFAULT_FEEDS = Path(__file__).resolve().parents[2] / "deploy" / "feeds" / "world.yaml"
+DEFAULT_FEEDS = Path(__file__).resolve().parents[2] / "deploy" / "feeds" / "default.yaml"
 CHILDREN = ("producer", "worker", "indexer")
 
 

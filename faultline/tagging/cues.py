@@ -9,7 +9,7 @@ from faultline.tagging.tokens import CueIndex
 SCANNED = (
     "negation", "denial", "refusal", "future", "willingness", "hypothetical", "threat", "reporting", "background",
     "historical", "casualty_dead", "casualty_injured", "casualty_both", "disaster", "weapon_verbs", "anaphora_events",
-    "relative_location", "locative_prepositions",
+    "relative_location", "locative_prepositions", "descriptive",
 )  # fmt: skip
 
 

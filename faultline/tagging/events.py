@@ -255,6 +255,8 @@ class EventExtractor:
             )  # fmt: skip
             if target is None and (cand.type != "CONSULT" or cand.mode == "Visit"):
                 target = self._place_target(ctx, cand, res, source)
+            if cand.type == "CONSULT" and source is None and target is None:
+                continue  # a meeting or visit between nobody the text names is no consultation
             dead = injured = None
             if cand.type == "ASSAULT" and not counted and not cand.negated:
                 dead, injured, counted = casualties.dead, casualties.injured, True
@@ -286,6 +288,8 @@ class EventExtractor:
                     continue  # a word of a proper name: "Asia-Pacific Economic Cooperation"
             if trigger.participle and i > 0 and st.words[i - 1] in _DEFINITE:
                 continue  # "the killed commander": an attribute, not a report
+            if any(0 <= i - b <= 1 for _, b in st.occurrences("descriptive")):
+                continue  # "tasked with fighting": a role, not an act
             cand = Candidate(
                 trigger,
                 hit.start,
@@ -315,30 +319,36 @@ class EventExtractor:
     def _compound(
         self, st: SentenceTokens, hit: Hit, head: CompoundHead, i: int, j: int, candidates: list[Candidate]
     ) -> Candidate | None:
-        """The compound whose object follows ``head`` first, consuming overlapping triggers."""
-        _, clause_end = st.clause_bounds(i)
+        """The compound whose object is nearest ``head`` (after it, or before a passive participle: "weapons
+        were found"), consuming the triggers it covers."""
+        lo, clause_end = st.clause_bounds(i)
+        passive = head.form in ("participle", "past_participle") and i > 0 and st.words[i - 1] in self.cues.be
         best: tuple[int, int, int, Compound] | None = None
         for order, compound in enumerate(head.compounds):
             objects = self._objects[compound.id]
             found = objects.first(st.words, j, min(clause_end, j + compound.reach))
+            if found is None and passive:
+                found = objects.last(st.words, max(lo, i - 1 - compound.reach), i - 1)
             if found is not None:
                 a, b = found
-                key = (a, -(b - a), order)
+                key = (abs(a - i), -(b - a), order)
                 if best is None or key < best[:3]:
-                    best = (a, -(b - a), order, compound)
+                    best = (*key, compound)
         if best is None:
             return None
-        a, neg_len, _, compound = best
-        b = a - neg_len
-        end = st.ends[b - 1]
+        compound = best[3]
+        a, b = objects_span = self._objects[compound.id].first(st.words, j, min(clause_end, j + compound.reach)) or (
+            self._objects[compound.id].last(st.words, max(lo, i - 1 - compound.reach), i - 1)
+        )
+        start, end = min(hit.start, st.starts[a]), max(hit.end, st.ends[b - 1])
         trigger = Trigger(
-            f"{compound.id}/{head.surface}", st.text[hit.start:end], compound.type, compound.mode, "verb", head.form,
+            f"{compound.id}/{head.surface}", st.text[start:end], compound.type, compound.mode, "verb", head.form,
             head.lemma,
         )  # fmt: skip
         for other in candidates:
-            if (other.i >= i and other.i < j) or (other.i >= a and other.j <= b):
+            if (i <= other.i < j) or (other.i >= objects_span[0] and other.j <= objects_span[1]):
                 other.absorbed = True
-        return Candidate(trigger, hit.start, end, i, j, compound.type, compound.mode, [trigger.id])
+        return Candidate(trigger, start, end, i, j, compound.type, compound.mode, [trigger.id])
 
     def _fired(self, st: SentenceTokens, weapon: Candidate) -> bool:
         """A weapon with a firing verb close by ("rockets fired at", "hurled a grenade") is an attack."""

@@ -26,6 +26,7 @@ _MODAL_BEFORE = 6
 _TIME_WINDOW = 14
 _NOT_NEGATING_NEXT = frozenset({"fewer", "less", "more", "longer", "only", "doubt", "sooner"})
 _MODALS = frozenset({"may", "might", "could"})
+_DENIAL_REACH = 12
 _CONDITIONALS = frozenset({"if", "unless", "whether"})
 _TIME_PREPOSITIONS = frozenset({"in", "since", "last", "during", "until", "of", "before"})
 _MONTH_NUMBER = {
@@ -88,6 +89,11 @@ def _negated_after(cues: Cues, st: SentenceTokens, j: int, hi: int) -> bool:
     )
 
 
+def _coordinated(ws: list[str], a: int, i: int) -> bool:
+    """True when a coordinated predicate ("... and urged") starts between words a and i."""
+    return any(ws[k] in ("and", "but") for k in range(a + 1, i))
+
+
 def _purpose(st: SentenceTokens, i: int, base_form: bool, nominal: bool) -> bool:
     """ "to attack", or a noun after "to launch (an)": an intended act, not a reported one."""
     ws = st.words
@@ -104,7 +110,7 @@ def modality(cues: Cues, st: SentenceTokens, i: int, j: int, base_form: bool, no
     m.threatened = st.cue_near("threat", lo, i, 3)
     m.refused = st.cue_near("refusal", lo, i, 4)
     m.negated = _negated_before(st, lo, i) or (nominal and _negated_after(cues, st, j, hi))
-    if any(a < i for a, _ in st.occurrences("denial")):
+    if any(a < i and i - a <= _DENIAL_REACH and not _coordinated(ws, a, i) for a, _ in st.occurrences("denial")):
         m.negated = True
     m.future = st.cue_near("willingness", lo, i, 4) or st.cue_near("future", lo, i, _MODAL_BEFORE)
     m.modal = any(ws[k] in _MODALS for k in range(max(lo, i - 2), i))

@@ -166,3 +166,11 @@ class PhraseSet:
             if k and i + k <= hi:
                 return i, i + k
         return None
+
+    def last(self, ws: list[str], lo: int, hi: int) -> Span | None:
+        """The last phrase occurrence inside ws[lo:hi]."""
+        for i in range(min(hi, len(ws)) - 1, max(lo, 0) - 1, -1):
+            k = self.match_at(ws, i)
+            if k and i + k <= hi:
+                return i, i + k
+        return None

@@ -24,10 +24,14 @@ async def test_tag_agent_tags_and_requests_a_story(pipeline, outbox, tagger):
         await agent.put(_raw("a1", "Outlet A"), key=b"a1")
     (key, value), = outbox.to(pipeline.story_topic.get_topic_name())
     request = StoryRequest.from_json(value)
-    assert key == "a1" and tagger.calls == ["a1"]
-    assert request.tagged.article_id == "a1" and request.tagged.tagged_at == NOW
-    assert [e.type for e in request.tagged.events] == ["ASSAULT", "ASSAULT", "THREATEN"]
-    assert all(e.event_id for e in request.tagged.events)
+    assert key == "a1" and tagger.calls == ["a1"] and request.article_id == "a1"
+    tagged = TaggedArticle.from_dict(request.tagged)
+    assert tagged.article_id == "a1" and tagged.tagged_at == NOW and tagged.story_id is None
+    assert [e.type for e in tagged.events] == ["ASSAULT", "ASSAULT", "THREATEN"]
+    events = [Event.from_dict(doc) for _, doc in request.events]
+    assert [e.event_id for e in events] == [e.event_id for e in tagged.events]
+    assert [k for k, _ in request.events] == [event_key(e) for e in events]
+    assert len(request.observations) == 6  # the negated attack is not counted
     assert len(request.sketch) > 5 and request.sketch == sorted(request.sketch)
 
 
