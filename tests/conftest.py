@@ -117,5 +117,6 @@ def cleanup_namespace(settings: Settings):
     try:
         client.options(ignore_status=[404]).indices.delete(index=f"{ns}-*", expand_wildcards="all")
         client.options(ignore_status=[404]).indices.delete_index_template(name=f"{ns}-*")
+        client.options(ignore_status=[404]).cluster.delete_component_template(name=f"{ns}-*")
     finally:
         client.close()

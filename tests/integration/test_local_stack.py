@@ -31,7 +31,20 @@ def cli(env: dict, *args: str, timeout: float = 400) -> subprocess.CompletedProc
                           text=True, timeout=timeout)
 
 
-def test_private_stack_lifecycle(stack, tmp_path):
+@pytest.fixture
+def private_home():
+    """Outside pytest's tmp tree: another pytest session resets that to 0700, locking out the ES user."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp(prefix="faultline-stack-test-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_private_stack_lifecycle(stack, private_home):
+    tmp_path = private_home
     kafka_port, es_port = free_port_pair(), free_port_pair()
     env = dict(os.environ, FAULTLINE_HOME=str(tmp_path / "home"), FAULTLINE_DIST_DIR=str(dist_root(stack)),
                FAULTLINE_KAFKA_BOOTSTRAP=f"127.0.0.1:{kafka_port}", FAULTLINE_ES_URL=f"http://127.0.0.1:{es_port}")

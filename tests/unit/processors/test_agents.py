@@ -7,6 +7,7 @@ from datetime import timedelta
 from alerting_builders import NEGATED, STRIKE, T0, THREAT, article, hostile_event, strike_events
 from processor_fakes import NOW
 
+from faultline.alerting.spikes import Observation
 from faultline.schema import Alert, DeadLetter, Event, Subscription, TaggedArticle
 from faultline.transform import event_key
 from processors.records import StoryRequest
@@ -79,6 +80,7 @@ async def test_stories_agent_clusters_copies_and_emits_tagged_articles_and_event
     subjects = {"actor:usa", "actor:kataib_hezbollah", "dyad:usa|kataib_hezbollah", "actor:person.hadi_al_amiri",
                 "actor:usa.military", "dyad:person.hadi_al_amiri|usa.military"}
     assert {k for k, _ in observed} == subjects and len(observed) == 3 * len(subjects)
+    assert {Observation.from_json(v).story_id for _, v in observed} == {tagged[0].story_id}
 
 
 async def test_a_bad_story_request_is_dead_lettered(pipeline, outbox):
