@@ -179,6 +179,7 @@ class Indexer:
 
     async def finish(self, batch: Batch) -> None:
         """Write the batch until acknowledged, publish its dead letters, then commit its offsets."""
+        started = time.monotonic()
         results = await self.writer.write(batch.actions, batch.lines) if batch.actions else []
         for m, action, result in zip(batch.origins, batch.actions, results, strict=True):
             if result.outcome is Outcome.REJECTED:
@@ -197,6 +198,7 @@ class Indexer:
         await self._commit(batch.records)
         self.stats.consumed += len(batch.records)
         self.stats.batches += 1
+        _observe(batch, results, time.monotonic() - started)
 
     async def _await_keeping_alive(self, task: asyncio.Task, stop: asyncio.Event) -> None:
         """Wait for a batch to finish; if that takes long (Elasticsearch down), keep polling the group.
@@ -253,9 +255,26 @@ class Indexer:
             self.consumer.resume(*self.consumer.assignment())
 
 
+def _observe(batch: Batch, results: list, seconds: float) -> None:
+    """Prometheus counters for one acknowledged batch (served when FAULTLINE_METRICS_PORT is set)."""
+    from deploy.metrics import BATCH_SECONDS, ERRORS, RECORDS_IN, RECORDS_OUT
+
+    for m in batch.records:
+        RECORDS_IN.labels("indexer", m.topic).inc()
+    for action, result in zip(batch.actions, results, strict=True):
+        if result.outcome is not Outcome.REJECTED:
+            RECORDS_OUT.labels("indexer", action.kind).inc()
+    if batch.letters:
+        ERRORS.labels("indexer", "dead_letter").inc(len(batch.letters))
+    BATCH_SECONDS.labels("indexer").observe(seconds)
+
+
 async def run_indexer(settings: Settings, stop: asyncio.Event, *, policy: BatchPolicy | None = None,
                       install_first: bool = True) -> Stats:
     """Install the layout (idempotent), then index until ``stop`` is set."""
+    from deploy.metrics import serve
+
+    serve(settings, "indexer")
     if install_first:
         from indexers.setup import install
 

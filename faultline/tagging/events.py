@@ -460,6 +460,7 @@ class EventExtractor:
     def _subordinate(self, st: SentenceTokens, live: list[Candidate]) -> None:
         """Conditions and purposes of an earlier event are part of it; relative clauses are background."""
         ordered = sorted(live, key=lambda c: c.start)
+        purpose_until = -1  # a purpose clause runs to the end of its clause
         for n, cand in enumerate(ordered):
             main = next(
                 (c for c in reversed(ordered[:n]) if not c.absorbed and not (c.conditional or c.purpose)),
@@ -467,8 +468,10 @@ class EventExtractor:
             )
             if main is None:
                 continue
-            if cand.conditional or cand.purpose:
+            if cand.conditional or cand.purpose or cand.i < purpose_until:
                 main.absorb(cand, None)
+                if cand.purpose:
+                    purpose_until = st.clause_bounds(cand.i)[1]
             elif main.type != cand.type and self._in_relative_clause(st, main, cand):
                 cand.historical = True
 
@@ -483,7 +486,11 @@ class EventExtractor:
         st = ctx.st
         spans = [(c.i, c.j) for c in candidates]
         for n in nearest(time_cues(self.cues, st, ctx.published), spans):
-            candidates[n].historical = True
+            dated = candidates[n]
+            clause = st.clause_bounds(dated.i)
+            for cand in candidates:  # one clause, one event: "a drone strike killed X in January 2020"
+                if cand is dated or (cand.type == dated.type and st.clause_bounds(cand.i) == clause):
+                    cand.historical = True
         background = background_start(self.cues, st)
         if background is not None:
             for cand in candidates:

@@ -5,17 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from worker_harness import WorkerProcess
+from worker_harness import WorkerProcess, delete_topics
 
 
 @pytest.fixture
 def pipeline_settings(settings, kafka_bootstrap, tmp_path):
-    """The test's namespace, with its topics created as `faultline init` would."""
+    """The test's namespace, with its topics created as `faultline init` would (and deleted afterwards,
+    Faust's internal topics included: the broker is shared)."""
     from deploy.provision import ensure_topics
 
     configured = settings.model_copy(update={"home": tmp_path})
     ensure_topics(configured)
-    return configured
+    yield configured
+    delete_topics(configured)
 
 
 @pytest.fixture

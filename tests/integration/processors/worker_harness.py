@@ -154,6 +154,19 @@ def read_topic(settings, topic: str, *, until: Callable[[list], bool] | None = N
     return records
 
 
+def delete_topics(settings) -> None:
+    from kafka import KafkaAdminClient
+
+    admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, **settings.kafka_client_options())
+    try:
+        prefixes = (f"{settings.namespace}.", f"{settings.namespace}-")
+        mine = [t for t in admin.list_topics() if t.startswith(prefixes)]
+        if mine:
+            admin.delete_topics(mine)
+    finally:
+        admin.close()
+
+
 def alerts_of(records: list) -> list[Alert]:
     return [Alert.from_json(r.value) for r in records]
 
