@@ -8,7 +8,10 @@ Per dataset:
   state actor (state, government, armed forces, security service) of its country is present;
 - source / target accuracy on the records whose gold marks them, read off the scored event (the strongest
   event of a gold type when there is one, else the strongest): right when the tagged actor matches a gold
-  actor by country code, by accepted name, or by a mention overlapping the gold actor's text;
+  actor by country code, by accepted name, or by a mention overlapping the gold actor's text. ACLED's
+  actor1/actor2 are read as source/target, except in battles, protests and riots, where ACLED lists the
+  two sides (protesters, and the force that intervenes) without an agent-recipient order: there the tagged
+  dyad counts in either order;
 - false-alarm rate: on texts that report no event, the share with a non-negated event of a conflict type.
 """
 
@@ -27,6 +30,7 @@ STATE_GOLD_KINDS = frozenset({"state_forces", "police", "government"})
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _NOT_COUNTRIES = frozenset({"IGO", "NGO", "IMG", "MNC", "UNK", "REB", "GOV", "MIL", "OPP"})
 ALL = "all"
+_ACLED_UNORDERED = frozenset({"Battles", "Protests", "Riots"})
 
 Targets = Mapping[str, float]
 DEFAULT_TARGETS: Targets = {
@@ -279,6 +283,14 @@ def _role_golds(record: Mapping[str, Any], role: str, actor_map: ActorMap) -> tu
     return None
 
 
+def _unordered_interaction(record: Mapping[str, Any]) -> bool:
+    """ACLED lists the two sides of a battle, and protesters with the force that intervenes, as actor1 and
+    actor2 without an agent-recipient order: there either order of the tagged dyad counts."""
+    if scheme_of(record) != "acled":
+        return False
+    return str(record.get("gold_event_type") or "") in _ACLED_UNORDERED
+
+
 def score_record(
     record: Mapping[str, Any],
     result: TagResult,
@@ -298,19 +310,27 @@ def score_record(
             false_alarm = any(not e.negated and e.type in labels.conflict_types for e in events)
     scored = (strongest(events, accepted) if accepted else None) or top
     by_name = {a.name: a for a in result.actors}
+    tagged = {
+        role: by_name.get(getattr(scored, role) or "") if scored else None for role in ("source", "target")
+    }
+    unordered = _unordered_interaction(record)
     outcome = {}
     for role in ("source", "target"):
         gold = _role_golds(record, role, actor_map)
         if gold is None:
             outcome[role] = None
             continue
-        actor = by_name.get(getattr(scored, role) or "") if scored else None
-        if actor is None:
-            outcome[role] = False
-        elif gold[0] == "plover":
-            outcome[role] = _matches_plover(actor, gold[1], text)
-        else:
-            outcome[role] = _matches_acled(actor, gold[1], forms)
+        other = "target" if role == "source" else "source"
+        candidates = [tagged[role], tagged[other]] if unordered else [tagged[role]]
+        outcome[role] = any(
+            actor is not None
+            and (
+                _matches_plover(actor, gold[1], text)
+                if gold[0] == "plover"
+                else _matches_acled(actor, gold[1], forms)
+            )
+            for actor in candidates
+        )
     missed = []
     if scheme_of(record) == "acled":
         for label in record.get("gold_actors") or ():

@@ -77,7 +77,7 @@ _TOP_FIELDS = frozenset(
         "weak_governors",
     }
 )
-_COMPOUND_FIELDS = frozenset({"as", "verbs", "objects", "reach"})
+_COMPOUND_FIELDS = frozenset({"as", "verbs", "objects", "reach", "weak"})
 _SPACES = re.compile(r"\s+")
 
 
@@ -141,6 +141,7 @@ class Compound:
     heads: tuple[tuple[str, str, str], ...]  # (surface, form, lemma)
     objects: tuple[str, ...]
     reach: int = 6
+    weak: bool = False  # a figure of speech in business news ("cut exports"): not read there
 
     @property
     def key(self) -> str:
@@ -404,6 +405,7 @@ def _compounds(
                 heads,
                 expanded,
                 reach if isinstance(reach, int) else 6,
+                bool(item.get("weak", False)),
             )
         )
     return tuple(out)

@@ -147,8 +147,11 @@ class ActorResolver:
             for a in catalog.actors.values()
             if a.ambiguous
         }
+        self._ambiguous_forms: dict[ActorForm, bool] = {}
         self._role_nouns = _noun_table(signals)
-        self._group_heads = frozenset(fold(p).strip() for p in signals.cue("group_heads") if " " not in p.strip())
+        self._group_heads = frozenset(
+            fold(p).strip() for p in signals.cue("group_heads") if " " not in p.strip()
+        )
         self._seat_nouns = frozenset(w for p in signals.cue("government_nouns") for w in fold(p).split())
         self._longest_role = max((len(k) for k in self._role_nouns), default=1)
         self._bodies = self._index_bodies(catalog.actors.values())
@@ -216,25 +219,62 @@ class ActorResolver:
             elif places:
                 self._place(res, places, hit, res)
             else:
-                licensed = self._licensed(folded, hit, hits[n + 1] if n + 1 < len(hits) else None)
-                named = fully_named | ({f.actor_id for f in forms} if hit.start in titled else set())
-                self._actor(res, text, folded, hit, forms, unambiguous | licensed, named)
-                fully_named |= named & {m.key for m in res.mentions[-1:]}
+                licensed = self._licensed(text, folded, hit, hits[n + 1] if n + 1 < len(hits) else None)
+                titled_here = (
+                    {f.actor_id for f in forms} if hit.start in titled else set()
+                )  # "President Erdogan"
+                named = self._actor(
+                    res, text, folded, hit, forms, unambiguous | licensed, fully_named | titled_here
+                )
+                if named is not None:
+                    fully_named.add(named)
         self._local_forces(res, text, folded, markers, sentences)
         return res
 
-    def _licensed(self, folded: str, hit: Hit, following: Hit | None) -> set[str]:
-        """Ids an ambiguous acronym may stand for here: it heads a noun phrase ("IS militants", "KH attack")."""
-        if not any(self._is_ambiguous(f) for f in hit.actors):
+    def _licensed(self, text: str, folded: str, hit: Hit, following: Hit | None) -> set[str]:
+        """Ids an ambiguous form may stand for here, from its use in the text:
+
+        - it heads a noun phrase ("IS militants", "KH attack") or modifies with a hyphen ("Islah-affiliated");
+        - it is coordinated with a named actor ("JWS and Turkish forces");
+        - a name (not an acronym) is written as a proper name, capitalised inside the sentence.
+        """
+        ambiguous = [f for f in hit.actors if self._is_ambiguous(f)]
+        if not ambiguous:
             return set()
+        ids = {f.actor_id for f in hit.actors}
         next_word = folded[hit.end : hit.end + 24].split()[:1]
-        heads = bool(next_word) and next_word[0] in self._group_heads and folded[hit.end : hit.end + 1] == " "
-        adjacent_trigger = following is not None and following.start <= hit.end + 1 and bool(following.triggers)
-        if heads or adjacent_trigger:
-            return {f.actor_id for f in hit.actors}
+        if next_word and next_word[0] in self._group_heads and folded[hit.end : hit.end + 1] == " ":
+            return ids
+        if text[hit.end : hit.end + 1] == "-":
+            return ids
+        if following is not None and following.start <= hit.end + 1 and following.triggers:
+            return ids
+        if (
+            following is not None
+            and following.actors
+            and text[hit.end : following.start].strip() in ("and", ",", "&")
+        ):
+            return ids
+        shown = text[hit.start : hit.end]
+        inside = hit.start > 0 and text[max(0, hit.start - 2) : hit.start].strip() not in (
+            "",
+            ".",
+            "!",
+            "?",
+            '"',
+        )
+        if (
+            inside
+            and shown[:1].isupper()
+            and shown != shown.upper()
+            and all(f.form != "acronym" for f in ambiguous)
+        ):
+            return ids
         return set()
 
-    def _local_forces(self, res: Resolution, text: str, folded: str, markers: list[Hit], sentences: list[Sentence]) -> None:
+    def _local_forces(
+        self, res: Resolution, text: str, folded: str, markers: list[Hit], sentences: list[Sentence]
+    ) -> None:
         """Forces named without their country take the country where the text places them."""
         locals_ = [(m, c.name) for m in markers for c in m.cues if c.name in _LOCAL_ROLES]
         if not locals_ or not res.place_mentions:
@@ -242,10 +282,14 @@ class ActorResolver:
         taken = sorted((s, e) for r in res.actors.values() for s, e in r.mentions)
         main = _main_country(res)
         bounds = [(s.start, s.end) for s in sentences]
+        place_at = {m.end: res.places[m.key].country for m in res.place_mentions}
         for marker, name in locals_:
-            if _overlaps(taken, marker.start, marker.end) or _qualified(text, folded, taken, marker.start):
+            if _overlaps(taken, marker.start, marker.end):
                 continue
-            country = _nearest_country(res, bounds, marker.start) or main
+            local = place_at.get(marker.start - 1)  # "Van Governor's Office": the office of that place
+            if local is None and _qualified(text, taken, marker.start):
+                continue
+            country = local or _nearest_country(res, bounds, marker.start) or main
             if country is None:
                 continue
             role = _LOCAL_ROLES[name]
@@ -266,7 +310,12 @@ class ActorResolver:
 
     def _is_ambiguous(self, form: ActorForm) -> bool:
         keys = self._ambiguous.get(form.actor_id)
-        return bool(keys) and fold(form.surface).strip() in keys
+        if not keys:
+            return False
+        known = self._ambiguous_forms.get(form)
+        if known is None:
+            known = self._ambiguous_forms[form] = fold(form.surface).strip() in keys
+        return known
 
     def _choose(self, forms: list[ActorForm], unambiguous: set[str]) -> ActorForm | None:
         usable = [f for f in forms if not self._is_ambiguous(f) or f.actor_id in unambiguous]
@@ -292,17 +341,18 @@ class ActorResolver:
         forms: list[ActorForm],
         unambiguous: set[str],
         fully_named: set[str],
-    ) -> None:
+    ) -> str | None:
+        """Resolve one actor hit; returns the id when it counts as a full mention (licensing short names)."""
         forms = [f for f in forms if f.form != "short_name" or f.actor_id in fully_named]
         form = self._choose(forms, unambiguous)
         if form is None:
-            return
+            return None
         if form.form in ("demonym", "demonym_plural"):
             self._demonym(res, text, folded, hit, form)
-            return
-        if form.form in ("name", "alias") or (form.form == "acronym" and not self._is_ambiguous(form)):
-            fully_named.add(form.actor_id)
+            return None
         res.add_actor_mention(self.record(form.actor_id), hit.start, hit.end, form.form)
+        full = form.form in ("name", "alias") or (form.form == "acronym" and not self._is_ambiguous(form))
+        return form.actor_id if full or form.form == "short_name" else None
 
     def _demonym(self, res: Resolution, text: str, folded: str, hit: Hit, form: ActorForm) -> None:
         state = self.catalog.actors[form.actor_id]
@@ -349,7 +399,7 @@ class ActorResolver:
         unambiguous: set[str],
     ) -> None:
         form = self._choose(forms, unambiguous)
-        locative = _locative_context(text, folded, hit, starts)
+        locative = _locative_context(text, folded, hit, starts, {m.end for m in res.place_mentions})
         country_name = (
             form is not None
             and form.form in ("name", "alias")
@@ -393,7 +443,7 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def _qualified(text: str, folded: str, taken: list[tuple[int, int]], start: int) -> bool:
+def _qualified(text: str, taken: list[tuple[int, int]], start: int) -> bool:
     """True when the word before names whose force it is ("Chechen police", "pro-Houthi forces", "US army")."""
     before = text[max(0, start - 30) : start].rstrip()
     if before.endswith(("-", "'s", "\u2019s")):
@@ -432,7 +482,10 @@ def _nearest_country(res: Resolution, bounds: list[tuple[int, int]], offset: int
     inside = [m for m in res.place_mentions if start <= m.start < end]
     if not inside:
         return None
-    nearest = min(inside, key=lambda m: abs(m.start - offset))
+    local = [
+        m for m in inside if res.places[m.key].kind != "country"
+    ] or inside  # a town says more than a country
+    nearest = min(local, key=lambda m: abs(m.start - offset))
     return res.places[nearest.key].country
 
 
@@ -446,13 +499,25 @@ def _sentence_starts(sentences: list[Sentence]) -> list[int]:
     return [s.start for s in sentences]
 
 
-def _locative_context(text: str, folded: str, hit: Hit, sentence_starts: list[int]) -> bool:
-    """True when a name at ``hit`` reads as a place: after a locative word, in a dateline, before a place noun."""
+def _locative_context(
+    text: str,
+    folded: str,
+    hit: Hit,
+    sentence_starts: list[int],
+    place_ends: set[int] | frozenset[int] = frozenset(),
+) -> bool:
+    """True when a name at ``hit`` reads as a place: after a locative word (also "in central X"), in a list
+    after a place ("in Cankaya, Ankara"), in a dateline, before a place noun."""
     before = folded[max(0, hit.start - 40) : hit.start].split()
     after = folded[hit.end : hit.end + 24].split()
     if before and before[-1] in LOCATIVE:
         return True
+    if len(before) >= 2 and before[-1] in _DIRECTIONS and before[-2] in LOCATIVE:
+        return True
     if len(before) >= 2 and before[-1] == "of" and before[-2] in _DIRECTIONS:
+        return True
+    gap = text[max(0, hit.start - 3) : hit.start]
+    if "," in gap and (hit.start - len(gap) + gap.index(",")) in place_ends:
         return True
     if after and (after[0] in PLACE_NEXT or (after[0] == "s" and len(after) > 1 and after[1] in PLACE_NEXT)):
         return True

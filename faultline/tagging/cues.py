@@ -9,7 +9,7 @@ from faultline.tagging.tokens import CueIndex
 SCANNED = (
     "negation", "denial", "refusal", "future", "willingness", "hypothetical", "threat", "reporting", "background",
     "historical", "casualty_dead", "casualty_injured", "casualty_both", "disaster", "weapon_verbs", "anaphora_events",
-    "relative_location", "locative_prepositions", "descriptive",
+    "relative_location", "descriptive", "defensive", "economic",
 )  # fmt: skip
 
 
@@ -25,6 +25,7 @@ class Cues:
         self.months = _folded(signals.cue("months"))
         self.quantities = {" ".join(fold(k).split()): v for k, v in signals.quantities.items()}
         self.weak = _folded(signals.cue("weak_triggers"))
+        self.economic_weak = _folded(signals.cue("economic_weak"))
         self.be = frozenset(p for p in _folded(signals.cue("passive_be")) if " " not in p)
         self.prepositions = frozenset({
             "of", "in", "at", "from", "with", "for", "on", "by", "against", "between", "near", "into", "to", "over",
@@ -32,5 +33,6 @@ class Cues:
             "within", "through", "via", "than", "during", "after", "before", "since", "upon",
         })  # fmt: skip
         self.determiners = _folded(signals.cue("determiners"))
+        self.locative = _folded(signals.cue("locative_prepositions"))
         self.target_words = frozenset(p.split()[0] for p in _folded(signals.cue("target_prepositions")))
         self.agent_words = frozenset(p for p in _folded(signals.cue("agent_prepositions")) if " " not in p)

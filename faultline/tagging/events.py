@@ -98,7 +98,9 @@ class Candidate:
     conditional: bool = False
     purpose: bool = False
     absorbed: bool = False
+    defender_at: int | None = None  # word of a defensive verb before the attack ("repelled an IS attack")
     extra_spans: list[tuple[int, int]] = field(default_factory=list)
+    members: list[tuple[Trigger, int, int, bool]] = field(default_factory=list)  # merged triggers (for roles)
 
     @property
     def key(self) -> str:
@@ -248,11 +250,21 @@ class EventExtractor:
         out: list[EventRecord] = []
         counted = False
         for cand in sorted(merged, key=lambda c: c.start):
-            pos = "noun" if cand.nominal else cand.trigger.pos
-            source, target = self.roles.roles(
-                st, cand.i, cand.j, cand.type, pos, cand.trigger.lemma, cand.trigger.participle,
-                ctx.mentions, ctx.attribution, discourse,
-            )  # fmt: skip
+            source, target = None, None
+            for trigger, i, j, nominal in [(cand.trigger, cand.i, cand.j, cand.nominal), *cand.members]:
+                found = self.roles.roles(
+                    st, i, j, cand.type, "noun" if nominal else trigger.pos, trigger.lemma, trigger.participle,
+                    ctx.mentions, ctx.attribution, discourse,
+                )  # fmt: skip
+                source = source or found[0]
+                if target is None and found[1] != source:
+                    target = found[1]
+                if source is not None and target is not None:
+                    break
+            if cand.defender_at is not None:
+                defender = self.roles.subject_of(st, cand.defender_at, ctx.mentions, discourse)
+                if defender is not None and defender != source:
+                    target = defender
             if target is None and (cand.type != "CONSULT" or cand.mode == "Visit"):
                 target = self._place_target(ctx, cand, res, source)
             if cand.type == "CONSULT" and source is None and target is None:
@@ -270,6 +282,7 @@ class EventExtractor:
     ) -> tuple[list[Candidate], list[Candidate]]:
         st, text = ctx.st, ctx.text
         disaster = bool(st.occurrences("disaster"))
+        economic = bool(st.occurrences("economic"))
         headline: bool | None = None
         tail = _tail_region(ctx.attribution, len(st))
         label_end = _label_end(st)
@@ -280,6 +293,10 @@ class EventExtractor:
             if tail[0] <= i < tail[1] or i < label_end or _hyphen_modifier(text, hit.start):
                 continue
             if disaster and trigger.surface in self.cues.weak:
+                continue
+            if economic and (
+                trigger.lemma in self.cues.economic_weak or trigger.surface in self.cues.economic_weak
+            ):
                 continue
             if i > 0 and _proper_word(text, hit.start, hit.end):
                 if headline is None:
@@ -302,11 +319,19 @@ class EventExtractor:
                 _nominal(trigger, st, i),
             )
             (weapons if trigger.pos == "weapon" else candidates).append(cand)
+        for cand in candidates:
+            if cand.type == "ASSAULT" and cand.nominal:
+                lo, _ = st.clause_bounds(cand.i)
+                spans = [
+                    a for a, b in st.occurrences("defensive") if lo <= a and b <= cand.i and cand.i - b <= 5
+                ]
+                if spans:
+                    cand.defender_at = spans[-1]
         for hit, head in heads:
             i, j = st.span(hit.start, hit.end)
             if tail[0] <= i < tail[1] or _hyphen_modifier(text, hit.start):
                 continue
-            compound = self._compound(st, hit, head, i, j, candidates)
+            compound = self._compound(st, hit, head, i, j, candidates, economic)
             if compound is not None:
                 candidates.append(compound)
         fired = [w for w in weapons if self._fired(st, w)]
@@ -317,36 +342,41 @@ class EventExtractor:
         return [c for c in candidates if not c.absorbed], weapons
 
     def _compound(
-        self, st: SentenceTokens, hit: Hit, head: CompoundHead, i: int, j: int, candidates: list[Candidate]
+        self,
+        st: SentenceTokens,
+        hit: Hit,
+        head: CompoundHead,
+        i: int,
+        j: int,
+        candidates: list[Candidate],
+        economic: bool = False,
     ) -> Candidate | None:
         """The compound whose object is nearest ``head`` (after it, or before a passive participle: "weapons
         were found"), consuming the triggers it covers."""
         lo, clause_end = st.clause_bounds(i)
         passive = head.form in ("participle", "past_participle") and i > 0 and st.words[i - 1] in self.cues.be
-        best: tuple[int, int, int, Compound] | None = None
+        best: tuple[tuple[int, int, int], Compound, tuple[int, int]] | None = None
         for order, compound in enumerate(head.compounds):
+            if compound.weak and economic:
+                continue
             objects = self._objects[compound.id]
             found = objects.first(st.words, j, min(clause_end, j + compound.reach))
             if found is None and passive:
                 found = objects.last(st.words, max(lo, i - 1 - compound.reach), i - 1)
             if found is not None:
-                a, b = found
-                key = (abs(a - i), -(b - a), order)
-                if best is None or key < best[:3]:
-                    best = (*key, compound)
+                rank = (abs(found[0] - i), found[0] - found[1], order)
+                if best is None or rank < best[0]:
+                    best = (rank, compound, found)
         if best is None:
             return None
-        compound = best[3]
-        a, b = objects_span = self._objects[compound.id].first(st.words, j, min(clause_end, j + compound.reach)) or (
-            self._objects[compound.id].last(st.words, max(lo, i - 1 - compound.reach), i - 1)
-        )
+        _, compound, (a, b) = best
         start, end = min(hit.start, st.starts[a]), max(hit.end, st.ends[b - 1])
         trigger = Trigger(
             f"{compound.id}/{head.surface}", st.text[start:end], compound.type, compound.mode, "verb", head.form,
             head.lemma,
         )  # fmt: skip
         for other in candidates:
-            if (i <= other.i < j) or (other.i >= objects_span[0] and other.j <= objects_span[1]):
+            if i <= other.i < j or (other.i >= a and other.j <= b):
                 other.absorbed = True
         return Candidate(trigger, start, end, i, j, compound.type, compound.mode, [trigger.id])
 
@@ -378,9 +408,10 @@ class EventExtractor:
             for content in ordered[gi + 1 :]:
                 if content.absorbed or content.i < gov.j:
                     continue
-                if content.i >= stop:
+                against = not strong and _opposed(st, content.i)  # "a protest, against the arrest of ..."
+                if content.i >= (stop + _WEAK_REACH if against else stop):
                     break
-                if not strong and st.breaks_between(gov.j - 1, content.i):
+                if not strong and not against and st.breaks_between(gov.j - 1, content.i):
                     break
                 if not strong and content.key not in table and content.type not in table:
                     continue
@@ -491,7 +522,7 @@ class EventExtractor:
             for cand in candidates:  # one clause, one event: "a drone strike killed X in January 2020"
                 if cand is dated or (cand.type == dated.type and st.clause_bounds(cand.i) == clause):
                     cand.historical = True
-        background = background_start(self.cues, st)
+        background = background_start(st)
         if background is not None:
             for cand in candidates:
                 if cand.i >= background:
@@ -508,12 +539,16 @@ class EventExtractor:
                 groups[key] = cand
                 continue
             first.extra_spans.append((cand.start, cand.end))
+            first.members.append((cand.trigger, cand.i, cand.j, cand.nominal))
             if cand.mode and (first.mode is None or self._stronger(cand, first)):
                 first.mode = cand.mode
                 first.rules.insert(0, cand.trigger.id)
             else:
                 first.rules.append(cand.trigger.id)
-            if first.nominal and not cand.nominal:
+            if first.nominal and not cand.nominal and cand.trigger.surface not in self.cues.weak:
+                # roles come from the verb ("a drone strike killed X"), not from a casualty word, whose
+                # subject is the victim ("an explosion left three soldiers injured")
+                first.members[-1] = (first.trigger, first.i, first.j, first.nominal)
                 first.trigger, first.i, first.j, first.nominal = cand.trigger, cand.i, cand.j, False
         return list(groups.values())
 
@@ -522,10 +557,13 @@ class EventExtractor:
 
     @staticmethod
     def _arm(events: list[Candidate], weapons: list[Candidate]) -> None:
-        """Weapons give an attack its mode, and a mobilisation of them the Weapons mode."""
+        """Weapons give an attack its mode, and a mobilisation of them the Weapons mode; a raid made with
+        them ("warplanes carried out raids") is an attack."""
         if not weapons:
             return
         for event in events:
+            if event.type == "COERCE" and event.trigger.lemma == "raid" and not event.negated:
+                event.type, event.mode = "ASSAULT", None
             if event.mode is None and event.type in ("ASSAULT", "MOBILIZE"):
                 event.mode = weapons[0].mode if event.type == "ASSAULT" else "Weapons"
                 event.rules.append(weapons[0].trigger.id)
@@ -541,7 +579,9 @@ class EventExtractor:
             out.append(event)
         return out
 
-    def _place_target(self, ctx: _Context, cand: Candidate, res: Resolution, source: str | None) -> str | None:
+    def _place_target(
+        self, ctx: _Context, cand: Candidate, res: Resolution, source: str | None
+    ) -> str | None:
         """A place after the trigger ("lifted the curfew in Montenegro", "visited Amman") makes its state the
         target, as event coding does when the recipient is a location."""
         for m in ctx.places:
@@ -592,7 +632,7 @@ class EventExtractor:
 
     def _place(self, st: SentenceTokens, cand: Candidate, places: list[Mention]) -> str | None:
         best: tuple[float, str] | None = None
-        locative = st.occurrences("locative_prepositions")
+        locative = self.cues.locative
         relative = st.occurrences("relative_location")
         for m in places:
             a, _ = st.span(m.start, m.end)
@@ -600,7 +640,9 @@ class EventExtractor:
             k = a - 1
             while k >= 0 and st.words[k] in self.cues.determiners:
                 k -= 1
-            if k >= 0 and any(x == k for x, _ in locative):
+            if k >= 0 and (
+                st.words[k] in locative or (k > 0 and f"{st.words[k - 1]} {st.words[k]}" in locative)
+            ):
                 score += 2
             if any(a - 5 <= a2 < a and b2 >= a - 1 for a2, b2 in relative):
                 score -= 4
@@ -633,6 +675,14 @@ def _tail_region(attribution: Attribution | None, n: int) -> tuple[int, int]:
     return attribution.region
 
 
+_OPPOSED = frozenset({"against", "over", "denouncing", "condemning", "protesting", "decrying"})
+
+
+def _opposed(st: SentenceTokens, i: int) -> bool:
+    """The trigger at word ``i`` is what something is against ("against the arrest of ...")."""
+    return any(w in _OPPOSED for w in st.words[max(0, i - 3) : i])
+
+
 def _definite(st: SentenceTokens, i: int, determiners: frozenset[str] = _DEFINITE) -> bool:
     """A definite noun phrase: "the strike", "the American strike", "Friday's strike", "its attacks"."""
     for k in range(i - 1, max(-1, i - 4), -1):
@@ -650,8 +700,8 @@ def _capitalised(text: str, start: int) -> bool:
 
 def _proper_word(text: str, start: int, end: int) -> bool:
     """A capitalised word that is not an acronym ("Cooperation", not "IED")."""
-    shown = text[start:end]
-    return shown[:1].isupper() and shown != shown.upper()
+    first = text[start:end].split(maxsplit=1)[0] if text[start:end].strip() else ""
+    return first[:1].isupper() and first != first.upper()
 
 
 def _label_end(st: SentenceTokens) -> int:

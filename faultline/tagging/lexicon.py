@@ -20,7 +20,14 @@ from faultline.knowledge.signals import Compound, Signals, Trigger
 from faultline.tagging.normalise import article_variants, pattern_keys
 
 _ACRONYM_LIKE = re.compile(r"^[A-Z0-9][A-Z0-9.&\-]{0,7}$")
-_STRUCTURAL_CUES = ("titles", "person_intro", "person_roles", "local_military", "local_police", "local_government")
+_STRUCTURAL_CUES = (
+    "titles",
+    "person_intro",
+    "person_roles",
+    "local_military",
+    "local_police",
+    "local_government",
+)
 
 
 @dataclass(frozen=True, slots=True)

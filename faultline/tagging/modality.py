@@ -110,7 +110,9 @@ def modality(cues: Cues, st: SentenceTokens, i: int, j: int, base_form: bool, no
     m.threatened = st.cue_near("threat", lo, i, 3)
     m.refused = st.cue_near("refusal", lo, i, 4)
     m.negated = _negated_before(st, lo, i) or (nominal and _negated_after(cues, st, j, hi))
-    if any(a < i and i - a <= _DENIAL_REACH and not _coordinated(ws, a, i) for a, _ in st.occurrences("denial")):
+    if any(
+        a < i and i - a <= _DENIAL_REACH and not _coordinated(ws, a, i) for a, _ in st.occurrences("denial")
+    ):
         m.negated = True
     m.future = st.cue_near("willingness", lo, i, 4) or st.cue_near("future", lo, i, _MODAL_BEFORE)
     m.modal = any(ws[k] in _MODALS for k in range(max(lo, i - 2), i))
@@ -147,7 +149,7 @@ def _current_month(word: str, published: datetime | None) -> bool:
     return published is not None and _MONTH_NUMBER.get(word) == published.month
 
 
-def background_start(cues: Cues, st: SentenceTokens) -> int | None:
+def background_start(st: SentenceTokens) -> int | None:
     """First token of a background clause ("after ...", "in retaliation for ..."), or None.
 
     A background cue opening the sentence covers only its own clause; elsewhere it runs to the end.

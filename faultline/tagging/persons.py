@@ -129,6 +129,7 @@ class PersonFinder:
     def __init__(self, resolver: ActorResolver) -> None:
         self.resolver = resolver
         self.catalog = resolver.catalog
+        self._holder_cache: dict[tuple[str, date | None], list] = {}
 
     def find(self, text: str, folded: str, res: Resolution, cues: list[Hit], on: date | None) -> None:
         mention_starts = sorted((m.start, m.end, m.key) for m in res.mentions)
@@ -164,9 +165,17 @@ class PersonFinder:
         if state is None:
             return
         title = " ".join(w.capitalize() for w in text[hit.start : hit.end].split())
-        holders = self.catalog.holders(f"{title} of {state.name}", on)
+        holders = self._holders(f"{title} of {state.name}", on)
         if len(holders) == 1:
             res.add_actor_mention(self.resolver.record(holders[0].id), hit.start, hit.end, "role")
+
+    def _holders(self, role: str, on: date | None) -> list:
+        key = (role, on)
+        if key not in self._holder_cache:
+            if len(self._holder_cache) > 4096:
+                self._holder_cache.clear()
+            self._holder_cache[key] = self.catalog.holders(role, on)
+        return self._holder_cache[key]
 
     def _country_before(self, text: str, hit: Hit, mentions: list) -> str | None:
         i = bisect_right(mentions, (hit.start, hit.start, "")) - 1

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from faultline.tagging.cues import Cues
 from faultline.tagging.tokens import SentenceTokens
@@ -23,6 +23,9 @@ SPEECH_TYPES = frozenset(
 )
 _PRONOUNS = frozenset({"he", "she", "they", "his", "her", "their", "it", "its"})
 _SOURCE_AFTER = frozenset({"by", "from"})
+_TWO_SIDED = frozenset(
+    {"CONSULT", "ASSAULT", "COOPERATE", "AGREE"}
+)  # "clashes between X and Y", "talks between X and Y"
 _ANAPHORA_TYPES = frozenset({"ACCUSE", "THREATEN", "REQUEST", "REJECT", "SANCTION"})
 _NOUN_POSITIONS = frozenset({"noun", "weapon"})
 _TARGET_REACH = 14
@@ -44,10 +47,6 @@ class Attribution:
     region: tuple[int, int]  # words of the speaker (a trailing attribution: from its comma to the end)
     content_from: int  # first token of the reported content (head attribution), else len(tokens)
 
-    @property
-    def label(self) -> str | None:
-        return self.text
-
 
 @dataclass(slots=True)
 class Discourse:
@@ -58,7 +57,6 @@ class Discourse:
     main_event_source: str | None = None
     main_event_strength: float = 0.0
     protest_until: int = -1
-    names: dict[str, str] = field(default_factory=dict)
 
 
 def _preceded_by_preposition(cues: Cues, st: SentenceTokens, m: TokMention) -> bool:
@@ -153,7 +151,7 @@ class RoleFinder:
             source = self._after_word(st, j, usable, self.cues.agent_words, 6)
             return source, target if target != source else None
 
-        between = self._between(st, j, usable) if type_ == "CONSULT" else None
+        between = self._between(st, j, usable) if type_ in _TWO_SIDED else None
         if between:
             return between
 
@@ -181,6 +179,12 @@ class RoleFinder:
         if target == source:
             target = None
         return source, target
+
+    def subject_of(
+        self, st: SentenceTokens, i: int, mentions: list[TokMention], discourse: Discourse
+    ) -> str | None:
+        """The subject of the verb at word ``i`` (the defender in "X repelled an attack")."""
+        return self._subject(st, i, mentions, discourse)
 
     # ------------------------------------------------------------------------------------- pieces
 
@@ -266,7 +270,7 @@ class RoleFinder:
         _, hi = st.clause_bounds(max(i, j - 1))
         limit = min(len(ws), j + _TARGET_REACH)
         for m in usable:
-            if m.a < j or m.key == source:
+            if m.a <= i or m.key == source:
                 continue
             if m.a >= limit:
                 break

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from faultline.tagging.normalise import fold
 
 _WORD = re.compile(r"\S+")
-_CLAUSE_MARK = re.compile(r"[,;:()\[\]\u2014\u2013]| - ")
+_CLAUSE_MARK = re.compile(r"[,;:\[\]\u2014\u2013]| - ")
 
 Span = tuple[int, int]
 
@@ -25,38 +25,56 @@ def words(phrase: str) -> tuple[str, ...]:
     return tuple(fold(phrase).split())
 
 
+_FUNCTION_WORDS = frozenset({
+    "the", "a", "an", "to", "in", "on", "of", "for", "is", "it", "as", "was", "from", "at", "have", "has", "are", "had",
+    "been", "were", "be", "by", "with", "and", "or", "that", "this", "its", "their", "his", "her", "s", "t",
+})  # fmt: skip
+
+
 class CueIndex:
-    """Every cue list, indexed by first word, for a single scan per sentence."""
+    """Every cue list, indexed by each phrase's least common word, for a single scan per sentence.
+
+    Anchoring phrases on a content word ("according to" on "according", "the strike" on "strike") keeps the
+    scan from stopping at every "the", "to" or "in".
+    """
 
     def __init__(self, lists: Mapping[str, Iterable[str]]) -> None:
-        index: dict[str, dict[tuple[str, ...], set[str]]] = {}
+        index: dict[str, dict[tuple[tuple[str, ...], int], set[str]]] = {}
         for name, phrases in lists.items():
             for phrase in phrases:
                 toks = words(phrase)
-                if toks:
-                    index.setdefault(toks[0], {}).setdefault(toks, set()).add(name)
+                if not toks:
+                    continue
+                anchor = next((k for k, w in enumerate(toks) if w not in _FUNCTION_WORDS), 0)
+                index.setdefault(toks[anchor], {}).setdefault((toks, anchor), set()).add(name)
         self._index = {
-            first: tuple(
-                sorted(((p, tuple(sorted(n))) for p, n in phrases.items()), key=lambda pn: -len(pn[0]))
+            word: tuple(
+                sorted(
+                    ((p, k, tuple(sorted(n))) for (p, k), n in entries.items()),
+                    key=lambda e: (-len(e[0]), e[1]),
+                )
             )
-            for first, phrases in index.items()
+            for word, entries in index.items()
         }
 
     def scan(self, ws: list[str]) -> dict[str, list[Span]]:
         """Occurrences of each cue list in ``ws``: for each list, the longest phrase at each position."""
-        found: dict[str, list[Span]] = {}
+        found: dict[str, list[tuple[int, int]]] = {}
         index = self._index
         n = len(ws)
-        for a, candidates in [(a, index[w]) for a, w in enumerate(ws) if w in index]:
-            taken: set[str] = set()
-            for phrase, names in candidates:
+        taken: set[tuple[str, int]] = set()
+        for pos, candidates in [(k, index[w]) for k, w in enumerate(ws) if w in index]:
+            for phrase, anchor, names in candidates:
+                a = pos - anchor
                 k = len(phrase)
-                if a + k > n or (k > 1 and tuple(ws[a : a + k]) != phrase):
+                if a < 0 or a + k > n or (k > 1 and tuple(ws[a : a + k]) != phrase):
                     continue
                 for name in names:
-                    if name not in taken:
-                        taken.add(name)
+                    if (name, a) not in taken:
+                        taken.add((name, a))
                         found.setdefault(name, []).append((a, a + k))
+        for spans in found.values():
+            spans.sort()
         return found
 
 
@@ -72,8 +90,7 @@ class SentenceTokens:
         "ends",
         "breaks",
         "cues",
-        "_clause_lo",
-        "_clause_hi",
+        "_marks",
     )
 
     def __init__(self, text: str, folded: str, start: int, end: int, cue_index: CueIndex) -> None:
@@ -86,24 +103,14 @@ class SentenceTokens:
         self.words = [folded[s:e] for s, e in spans]
         n = len(spans)
         breaks = [False] * n
+        marks: list[int] = []
         for m in _CLAUSE_MARK.finditer(text, start, end):
             k = bisect_left(self.starts, m.start())
-            if k < n:
+            if k < n and not breaks[k]:
                 breaks[k] = True
+                marks.append(k)
         self.breaks = breaks
-        lo = [0] * n
-        current = 0
-        for k in range(n):
-            if breaks[k]:
-                current = k
-            lo[k] = current
-        hi = [n] * n
-        current = n
-        for k in range(n - 1, -1, -1):
-            hi[k] = current
-            if breaks[k]:
-                current = k
-        self._clause_lo, self._clause_hi = lo, hi
+        self._marks = marks
         self.cues = cue_index.scan(self.words)
 
     def __len__(self) -> int:
@@ -112,10 +119,6 @@ class SentenceTokens:
     def occurrences(self, name: str) -> list[Span]:
         return self.cues.get(name, [])
 
-    def first_at(self, offset: int) -> int:
-        """Index of the first word ending after ``offset``."""
-        return bisect_right(self.ends, offset)
-
     def span(self, start: int, end: int) -> Span:
         """Word range [i, j) covering the characters [start, end)."""
         i = bisect_right(self.ends, start)
@@ -123,10 +126,9 @@ class SentenceTokens:
 
     def clause_bounds(self, i: int) -> Span:
         """The clause around word ``i``: [lo, hi) between clause-breaking punctuation."""
-        if not self.words:
-            return 0, 0
-        i = min(i, len(self.words) - 1)
-        return self._clause_lo[i], self._clause_hi[i]
+        marks = self._marks
+        k = bisect_right(marks, i)
+        return (marks[k - 1] if k else 0), (marks[k] if k < len(marks) else len(self.words))
 
     def breaks_between(self, i: int, j: int) -> bool:
         """True when a clause break lies before one of the words i+1 .. j."""

@@ -18,7 +18,9 @@ from faultline.tagging import Tagger
 
 def _require():
     """``require`` of tests/conftest.py (loaded by path: several conftest modules share the name)."""
-    spec = importlib.util.spec_from_file_location("faultline_tests_conftest", Path(__file__).resolve().parents[1] / "conftest.py")
+    spec = importlib.util.spec_from_file_location(
+        "faultline_tests_conftest", Path(__file__).resolve().parents[1] / "conftest.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.require
@@ -39,7 +41,9 @@ def scores(shared_data: Path):
         entry = catalog.get(actor_id)
         return [text for text, _ in entry.forms()] if entry else []
 
-    results, _ = evaluate(records, lambda r: tagger.tag(str(r["text"]), doc_id=str(r["id"])), labels, actors, forms)
+    results, _ = evaluate(
+        records, lambda r: tagger.tag(str(r["text"]), doc_id=str(r["id"])), labels, actors, forms
+    )
     return results
 
 
@@ -49,5 +53,7 @@ def test_every_dataset_is_scored(scores):
 
 @pytest.mark.parametrize("metric", sorted(DEFAULT_TARGETS))
 def test_targets_per_dataset(scores, metric):
-    misses = [m for s in scores.values() if s.dataset != ALL for m in s.misses({metric: DEFAULT_TARGETS[metric]})]
+    misses = [
+        m for s in scores.values() if s.dataset != ALL for m in s.misses({metric: DEFAULT_TARGETS[metric]})
+    ]
     assert not misses, "; ".join(misses)

@@ -79,7 +79,10 @@ def test_member_of_is_transitive(tagger):
 @pytest.mark.parametrize(
     ("text", "name"),
     [
-        ("The killed commander, identified by CENTCOM as Abu Haider al-Lami, was buried.", "Abu Haider al-Lami"),
+        (
+            "The killed commander, identified by CENTCOM as Abu Haider al-Lami, was buried.",
+            "Abu Haider al-Lami",
+        ),
         ("A man identified as Karim Rahman was arrested.", "Karim Rahman"),
     ],
 )
@@ -108,7 +111,9 @@ def test_title_with_country_resolves_the_office_holder_on_the_date(tagger):
 
 
 def test_title_with_unknown_name_is_a_new_person_of_the_country(tagger):
-    person = next(a for a in tagger.tag("Iraqi President Abdul Latif Rashid spoke.").actors if a.kind == "person")
+    person = next(
+        a for a in tagger.tag("Iraqi President Abdul Latif Rashid spoke.").actors if a.kind == "person"
+    )
     assert (person.name, person.country) == ("Abdul Latif Rashid", "IRQ")
 
 

@@ -8,7 +8,9 @@ from tagging_helpers import events_of, one_event
 
 
 def test_trigger_gives_type_mode_and_plover_weight(tagger):
-    event = one_event(tagger.tag("A US drone strike killed two Kataib Hezbollah fighters in Jurf al-Sakhar."), "ASSAULT")
+    event = one_event(
+        tagger.tag("A US drone strike killed two Kataib Hezbollah fighters in Jurf al-Sakhar."), "ASSAULT"
+    )
     assert event.mode == "Drone"
     assert event.weight == -9.5
     assert event.rule.startswith("ASSAULT:Drone/")
@@ -21,12 +23,16 @@ def test_active_voice_source_and_target(tagger):
 
 
 def test_passive_voice_swaps_roles(tagger):
-    event = one_event(tagger.tag("Kataib Hezbollah fighters were attacked by US forces on Tuesday."), "ASSAULT")
+    event = one_event(
+        tagger.tag("Kataib Hezbollah fighters were attacked by US forces on Tuesday."), "ASSAULT"
+    )
     assert (event.source, event.target) == ("United States Armed Forces", "Kataib Hezbollah")
 
 
 def test_noun_trigger_roles_from_modifier_and_preposition(tagger):
-    event = one_event(tagger.tag("An Israeli airstrike on Hamas positions was reported overnight."), "ASSAULT")
+    event = one_event(
+        tagger.tag("An Israeli airstrike on Hamas positions was reported overnight."), "ASSAULT"
+    )
     assert (event.source, event.target, event.mode) == ("Israel", "Hamas", "Aerial")
 
 
@@ -78,16 +84,23 @@ def test_compound_verb_with_object(tagger):
 
 
 def test_compound_object_across_words(tagger):
-    assert one_event(tagger.tag("Israel lifted on Friday a day-old blockade on the town."), "RETREAT").mode == "Withdraw"
+    assert (
+        one_event(tagger.tag("Israel lifted on Friday a day-old blockade on the town."), "RETREAT").mode
+        == "Withdraw"
+    )
 
 
 def test_summoning_an_envoy_is_disapproval(tagger):
-    event = one_event(tagger.tag("Iraq summoned the American charge d'affaires to deliver a formal protest."), "ACCUSE")
+    event = one_event(
+        tagger.tag("Iraq summoned the American charge d'affaires to deliver a formal protest."), "ACCUSE"
+    )
     assert (event.mode, event.source, event.target) == ("Disapprove", "Iraq", "United States")
 
 
 def test_force_protection_is_mobilize_troops(tagger):
-    result = tagger.tag("American forces at the Ain al-Asad air base elevated their force protection posture.")
+    result = tagger.tag(
+        "American forces at the Ain al-Asad air base elevated their force protection posture."
+    )
     event = one_event(result, "MOBILIZE")
     assert (event.mode, event.place) == ("Troops", "Ain al-Asad Air Base")
 
@@ -109,23 +122,33 @@ def test_old_year_is_historical_relative_to_publication(tagger):
 
 
 def test_attribution_is_recorded(tagger):
-    event = one_event(tagger.tag("Israeli warplanes struck a Hamas post, according to Palestinian security sources."), "ASSAULT")
+    event = one_event(
+        tagger.tag("Israeli warplanes struck a Hamas post, according to Palestinian security sources."),
+        "ASSAULT",
+    )
     assert event.attributed_to
     assert event.source == "Israel"
 
 
 def test_reported_speech_speaker_is_source_of_a_demand(tagger):
-    event = one_event(tagger.tag("Iraq said on Tuesday that Iran must release the detained fishermen."), "REQUEST")
+    event = one_event(
+        tagger.tag("Iraq said on Tuesday that Iran must release the detained fishermen."), "REQUEST"
+    )
     assert (event.source, event.target) == ("Iraq", "Iran")
 
 
 def test_casualty_counts(tagger):
-    event = one_event(tagger.tag("Gunmen killed 12 people and wounded at least 30 others in Baghdad."), "ASSAULT")
+    event = one_event(
+        tagger.tag("Gunmen killed 12 people and wounded at least 30 others in Baghdad."), "ASSAULT"
+    )
     assert (event.dead, event.injured) == (12, 30)
 
 
 def test_article_counts_one(tagger):
-    assert one_event(tagger.tag("A US strike killed a senior commander of Kataib Hezbollah."), "ASSAULT").dead == 1
+    assert (
+        one_event(tagger.tag("A US strike killed a senior commander of Kataib Hezbollah."), "ASSAULT").dead
+        == 1
+    )
 
 
 def test_accident_words_are_no_attack(tagger):
@@ -146,7 +169,9 @@ def test_definite_reference_does_not_repeat_an_event(tagger):
 
 
 def test_anaphoric_target_is_the_main_event_source(tagger):
-    text = "A US drone strike killed a commander in Iraq. The Iraqi government condemned the strike on Friday."
+    text = (
+        "A US drone strike killed a commander in Iraq. The Iraqi government condemned the strike on Friday."
+    )
     event = one_event(tagger.tag(text), "ACCUSE")
     assert (event.source, event.target) == ("Government of Iraq", "United States")
 

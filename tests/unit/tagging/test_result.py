@@ -75,7 +75,14 @@ def test_historical_events_score_less(tagger):
 
 def test_bands():
     assert [band_of(s) for s in (0, 24.9, 25, 49.9, 50, 74.9, 75, 100)] == [
-        "low", "low", "elevated", "elevated", "high", "high", "critical", "critical",
+        "low",
+        "low",
+        "elevated",
+        "elevated",
+        "high",
+        "high",
+        "critical",
+        "critical",
     ]
 
 

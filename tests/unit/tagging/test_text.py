@@ -43,7 +43,11 @@ def test_article_variants():
 def test_sentences_respect_abbreviations_and_paragraphs():
     text = "BAGHDAD, Feb. 21 \u2014 U.S. forces struck Gen. Smith's camp. It burned.\n\nA new paragraph here"
     spans = [text[s.start : s.end] for s in split_sentences(text)]
-    assert spans == ["BAGHDAD, Feb. 21 \u2014 U.S. forces struck Gen. Smith's camp.", "It burned.", "A new paragraph here"]
+    assert spans == [
+        "BAGHDAD, Feb. 21 \u2014 U.S. forces struck Gen. Smith's camp.",
+        "It burned.",
+        "A new paragraph here",
+    ]
 
 
 def test_sentence_offsets_point_into_the_text():
