@@ -198,19 +198,26 @@ def sustained(base, rows, home: Path) -> dict:
     prod.flush()
     prod.close()
     tagged = TopicWatcher(settings, settings.names.tagged_articles)
+    dead = TopicWatcher(settings, settings.names.dlq)
     tagged.start()
+    dead.start()
     started = time.time()
     worker = start_worker(settings, home / "sustained.log")
     sampler = Sampler(worker.pid)
     sampler.start()
     try:
-        done = wait_for(lambda: len({k for k, _, _ in tagged.records}) >= len(rows), timeout=3600)
+        done = wait_for(lambda: len({k for k, _, _ in tagged.records}) + len(dead.records) >= len(rows),
+                        timeout=3600)
     finally:
         sampler.stopped.set()
         stop_worker(worker)
-        tagged.stopped.set()
-        tagged.join()
+        for watcher in (tagged, dead):
+            watcher.stopped.set()
+            watcher.join()
         delete_topics(settings)
+    if dead.records:
+        letter = json.loads(dead.records[0][1])
+        sys.exit(f"{len(dead.records)} articles were dead-lettered, e.g. {letter['error_type']}: {letter['error']}")
     stamps = sorted(ts for _, _, ts in tagged.records)
     span = (stamps[-1] - stamps[0]) / 1000 if len(stamps) > 1 else float("nan")
     return {"articles": len(rows), "complete": done, "startup_s": round(stamps[0] / 1000 - started, 1),
