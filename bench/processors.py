@@ -88,11 +88,11 @@ def producer(settings):
                          batch_size=256 * 1024, **settings.kafka_client_options())
 
 
-def start_worker(settings, log: Path) -> subprocess.Popen:
+def start_worker(settings, log: Path, taggers: int) -> subprocess.Popen:
     env = {**os.environ, "FAULTLINE_NAMESPACE": settings.namespace, "FAULTLINE_HOME": str(settings.home),
            "FAULTLINE_LOG_LEVEL": "WARNING"}
     script = Path(sys.executable).with_name("faultline")
-    return subprocess.Popen([str(script), "worker"], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    return subprocess.Popen([str(script), "worker", "--taggers", str(taggers)], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
                             start_new_session=True)
 
 
@@ -107,7 +107,7 @@ def stop_worker(proc: subprocess.Popen) -> None:
 
 
 class Sampler(threading.Thread):
-    """Peak RSS and CPU seconds of the worker process."""
+    """Peak RSS and CPU seconds of the worker process and its tagging processes, over time."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -116,17 +116,26 @@ class Sampler(threading.Thread):
         self.proc = psutil.Process(pid)
         self.peak_rss = 0
         self.cpu = 0.0
+        self.timeline: list[tuple[float, float]] = []  # (wall time, CPU seconds so far)
         self.stopped = threading.Event()
 
     def run(self) -> None:
         while not self.stopped.is_set():
             try:
-                self.peak_rss = max(self.peak_rss, self.proc.memory_info().rss)
-                times = self.proc.cpu_times()
-                self.cpu = times.user + times.system
-            except Exception:  # noqa: BLE001 - the process ended
+                procs = [self.proc, *self.proc.children(recursive=True)]
+                self.peak_rss = max(self.peak_rss, sum(p.memory_info().rss for p in procs))
+                self.cpu = sum(t.user + t.system for t in (p.cpu_times() for p in procs))
+                self.timeline.append((time.time(), self.cpu))
+            except Exception:  # noqa: BLE001 - a process ended
                 return
             time.sleep(0.2)
+
+    def cpu_between(self, start: float, end: float) -> float:
+        """CPU seconds used between two wall times (nearest samples)."""
+        def at(when: float) -> float:
+            return min(self.timeline, key=lambda s: abs(s[0] - when))[1] if self.timeline else 0.0
+
+        return at(end) - at(start)
 
 
 class TopicWatcher(threading.Thread):
@@ -189,7 +198,7 @@ def delete_topics(settings) -> None:
         admin.close()
 
 
-def sustained(base, rows, home: Path) -> dict:
+def sustained(base, rows, home: Path, taggers: int) -> dict:
     settings = fresh_settings(base, home)
     prod = producer(settings)
     for row in rows:
@@ -202,7 +211,7 @@ def sustained(base, rows, home: Path) -> dict:
     tagged.start()
     dead.start()
     started = time.time()
-    worker = start_worker(settings, home / "sustained.log")
+    worker = start_worker(settings, home / "sustained.log", taggers)
     sampler = Sampler(worker.pid)
     sampler.start()
     try:
@@ -220,19 +229,21 @@ def sustained(base, rows, home: Path) -> dict:
         sys.exit(f"{len(dead.records)} articles were dead-lettered, e.g. {letter['error_type']}: {letter['error']}")
     stamps = sorted(ts for _, _, ts in tagged.records)
     span = (stamps[-1] - stamps[0]) / 1000 if len(stamps) > 1 else float("nan")
+    steady = sampler.cpu_between(stamps[0] / 1000, stamps[-1] / 1000)
     return {"articles": len(rows), "complete": done, "startup_s": round(stamps[0] / 1000 - started, 1),
             "span_s": round(span, 1), "rate": round(len(stamps) / span, 1) if span else float("nan"),
-            "cpu_s": round(sampler.cpu, 1), "peak_rss_mib": sampler.peak_rss // (1024 * 1024)}
+            "cpu_s": round(sampler.cpu, 1), "cpu_ms_per_article": round(steady / len(stamps) * 1000, 2),
+            "peak_rss_mib": sampler.peak_rss // (1024 * 1024)}
 
 
-def latency(base, rows, home: Path, rate: float, seconds: float, seed_every: int) -> dict:
+def latency(base, rows, home: Path, rate: float, seconds: float, seed_every: int, taggers: int) -> dict:
     settings = fresh_settings(base, home)
     names = settings.names
     alerts = TopicWatcher(settings, names.alerts)
     tagged = TopicWatcher(settings, names.tagged_articles)
     alerts.start()
     tagged.start()
-    worker = start_worker(settings, home / "latency.log")
+    worker = start_worker(settings, home / "latency.log", taggers)
     sampler = Sampler(worker.pid)
     sampler.start()
     prod = producer(settings)
@@ -332,6 +343,7 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=200.0, help="articles/s in the latency run")
     ap.add_argument("--rate-seconds", type=float, default=60.0, help="length of the latency run")
     ap.add_argument("--seed-every", type=int, default=50, help="one seed copy every N articles (latency run)")
+    ap.add_argument("--taggers", type=int, default=1, help="the worker's tagging processes (faultline worker --taggers)")
     ap.add_argument("--skip-sustained", action="store_true")
     ap.add_argument("--no-write", action="store_true", help="print the results, do not update bench/RESULTS.md")
     args = ap.parse_args()
@@ -343,9 +355,9 @@ def main() -> None:
     rows = corpus(args.articles)
     with tempfile.TemporaryDirectory(prefix="faultline-bench-") as tmp:
         home = Path(tmp)
-        sus = {} if args.skip_sustained else sustained(base, rows, home)
+        sus = {} if args.skip_sustained else sustained(base, rows, home, args.taggers)
         print("sustained:", sus, flush=True)
-        lat = latency(base, rows, home, args.rate, args.rate_seconds, args.seed_every)
+        lat = latency(base, rows, home, args.rate, args.rate_seconds, args.seed_every, args.taggers)
         print("latency:", {k: (round(v, 3) if isinstance(v, float) else v) for k, v in lat.items()}, flush=True)
     if not args.no_write and sus:
         write_results(sus, lat, args)

@@ -6,12 +6,9 @@ sets; a new article joins the most similar known story at or above ``min_similar
 new one. Candidates are found through the ``lsh_keys`` smallest hashes (two copies of one story share
 most of them).
 
-The index lives in a key-value store the caller provides (a dict in tests, a changelog-backed table in
-the processors). Values are plain JSON-able lists and dicts, and are always replaced, never mutated in
-place. Keys::
-
-    k:<hash>        story ids whose sketch holds <hash> among its smallest (the lookup keys)
-    s:<story_id>    [first published (epoch seconds), sketch]
+The stories live in a key-value store the caller provides (a dict in tests, a changelog-backed table in
+the processors): ``s:<story_id>`` -> ``[first published (epoch seconds), sketch]``, written once per story
+and deleted once the story is past the horizon. Values are plain JSON-able lists, never mutated in place.
 
 A story's id derives from its first article's id, so replaying the same articles in the same order
 gives the same ids.
@@ -91,13 +88,24 @@ class Assignment:
 class StoryIndex:
     """Assigns story ids over a key-value ``store``; deterministic for a given order of arrivals.
 
-    Only a new story writes to the store (its record and its lookup keys); a copy joining a story writes
-    nothing, and a replayed article finds its own story again (similarity 1).
+    The store holds one record per story, written once when the story is founded; a copy joining a
+    story writes nothing, and a replayed article finds its own story again (similarity 1). The lookup
+    from hashes to stories is derived from those records and kept in memory: call :meth:`rebuild`
+    whenever the store was filled from elsewhere (a restarted worker's recovered table).
     """
 
     def __init__(self, store: MutableMapping[str, Any], settings: StorySettings) -> None:
         self.store = store
         self.settings = settings
+        self._lookup: dict[int, list[str]] = {}
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Derive the lookup from the story records in the store."""
+        self._lookup = {}
+        for key, record in list(self.store.items()):
+            if key.startswith("s:"):
+                self._add(key[2:], record[1])
 
     def assign(self, article_id: str, title: str, body: str, published: datetime) -> Assignment:
         return self.assign_sketch(article_id, sketch(story_text(title, body), self.settings), published)
@@ -110,7 +118,7 @@ class StoryIndex:
         story_id = new_story_id(article_id)
         if self._matchable(sk):
             self.store[f"s:{story_id}"] = [when, list(sk)]
-            self._index(story_id, sk, when)
+            self._add(story_id, sk)
         return Assignment(story_id, new=True, similarity=1.0)
 
     def _best_match(self, sk: tuple[int, ...], when: float) -> tuple[str, float] | None:
@@ -119,27 +127,38 @@ class StoryIndex:
         horizon = self.settings.horizon.total_seconds()
         candidates: set[str] = set()
         for h in sk[: self.settings.lsh_keys]:
-            candidates.update(self.store.get(f"k:{h}") or ())
+            candidates.update(self._lookup.get(h, ()))
         best: tuple[str, float] | None = None
         for story_id in sorted(candidates):
             story = self.store.get(f"s:{story_id}")
-            if story is None or abs(when - story[0]) > horizon:
+            if story is None:  # gone from the store (expired, or the store was reset)
+                self._forget(story_id, None)
+                continue
+            if story[0] < when - horizon:  # older than the horizon: it will never match again
+                del self.store[f"s:{story_id}"]
+                self._forget(story_id, story[1])
+                continue
+            if story[0] > when + horizon:
                 continue
             score = similarity(sk, story[1], self.settings.sketch_size)
             if score >= self.settings.min_similarity and (best is None or score > best[1]):
                 best = (story_id, score)
         return best
 
+    def _add(self, story_id: str, sk: list[int] | tuple[int, ...]) -> None:
+        for h in sk[: self.settings.lsh_keys]:
+            ids = self._lookup.setdefault(h, [])
+            if story_id not in ids:
+                ids.append(story_id)
+
+    def _forget(self, story_id: str, sk: list[int] | None) -> None:
+        keys = sk[: self.settings.lsh_keys] if sk is not None else list(self._lookup)
+        for h in keys:
+            ids = self._lookup.get(h)
+            if ids and story_id in ids:
+                ids.remove(story_id)
+                if not ids:
+                    del self._lookup[h]
+
     def _matchable(self, sk: tuple[int, ...]) -> bool:
         return len(sk) >= min(self.settings.min_shingles, self.settings.sketch_size)
-
-    def _index(self, story_id: str, sk: tuple[int, ...], when: float) -> None:
-        """Add the story under its lookup keys, dropping stories past the horizon from those keys."""
-        horizon = self.settings.horizon.total_seconds()
-        for h in sk[: self.settings.lsh_keys]:
-            key = f"k:{h}"
-            kept = [
-                sid for sid in (self.store.get(key) or ())
-                if (s := self.store.get(f"s:{sid}")) is not None and abs(when - s[0]) <= horizon
-            ]
-            self.store[key] = [*kept, story_id]

@@ -7,7 +7,7 @@ import logging
 import random
 from typing import Any
 
-from faultline.indexing.bulk import backoff_delay
+from faultline.backoff import backoff_delay
 from faultline.schema import HEADER_RECORD_TYPE, HEADER_SCHEMA_VERSION, SCHEMA_VERSION, DeadLetter
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class DeadLetterSender:
                            for d in pending]
                 await asyncio.gather(*futures)
             except KafkaError as exc:
-                delay = backoff_delay(attempt, cap=self.max_delay, jitter=random.random())
+                delay = backoff_delay(attempt + 1, base=0.5, cap=self.max_delay, jitter=0.5, rand=random.random())
                 log.warning("cannot publish %d dead letters to %s (%s); retrying in %.1fs",
                             len(pending), self.topic, exc, delay)
                 attempt += 1

@@ -17,8 +17,9 @@ from typing import Any
 
 from pydantic_core import to_json
 
+from faultline.backoff import backoff_delay
 from faultline.errors import ServiceError
-from faultline.indexing.bulk import Outcome, backoff_delay, classify
+from faultline.indexing.bulk import Outcome, classify
 from faultline.indexing.documents import IndexAction
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,8 @@ class BulkWriter:
         self.retries = 0  # bulk attempts that had to be repeated, over the writer's life
 
     async def _wait(self, attempt: int, why: str) -> None:
-        delay = backoff_delay(attempt, base=self.base_delay, cap=self.max_delay, jitter=self.rng.random())
+        delay = backoff_delay(attempt + 1, base=self.base_delay, cap=self.max_delay, jitter=0.5,
+                              rand=self.rng.random())
         self.retries += 1
         log.warning("Elasticsearch: %s; retrying in %.1fs (attempt %d)", why, delay, attempt + 1)
         await self.sleep(delay)

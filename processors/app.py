@@ -22,6 +22,7 @@ commits offsets; alerts are sent and acknowledged before the state that records 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -33,15 +34,15 @@ import faust
 from faultline.alerting.event_rules import Step
 from faultline.alerting.spikes import Observation
 from faultline.alerting.subscriptions import SubscriptionSet
-from faultline.errors import FaultlineError, ServiceError
-from faultline.schema import Alert, Article, DeadLetter, Event
+from faultline.errors import FaultlineError, SchemaError, ServiceError
+from faultline.schema import Alert, DeadLetter, Event
 from faultline.settings import Settings
-from faultline.stories import StoryIndex, sketch, story_text
-from faultline.transform import events_of, tag_article
+from faultline.stories import StoryIndex
 from processors.core import Core
 from processors.kafka import FaustOutbox, Outbox, faust_credentials
 from processors.records import StoryRequest
 from processors.subscriptions import SubscriptionFeed
+from processors.tagging import TagPool, story_request
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +89,10 @@ class Pipeline:
     """The app with its topics, tables and agents, built around one :class:`Core`."""
 
     def __init__(self, settings: Settings, core: Core, *, app: faust.App | None = None,
-                 outbox: Outbox | None = None, clock: Clock = utcnow, datadir: Path | None = None) -> None:
+                 outbox: Outbox | None = None, clock: Clock = utcnow, datadir: Path | None = None,
+                 pool: TagPool | None = None) -> None:
         self.settings = settings
+        self.pool = pool
         self.names = settings.names
         self.core = core
         self.clock = clock
@@ -107,7 +110,9 @@ class Pipeline:
         self.alerts_topic = topic(self.names.alerts)
 
         self.stories = self.app.Table("stories", partitions=1, key_type=str,
-                                      help="story index: lookup keys, story sketches, article -> story")
+                                      help="story records (first published, sketch) within the horizon")
+        self.story_index = StoryIndex(self.stories, core.rules.stories)
+        self.stories.on_recover(self._rebuild_story_index)
         self.developments = self.app.Table("developments", key_type=str,
                                            help="event-rule developments (alert state), keyed by rule|subject")
         self.escalation = self.app.Table("escalation", key_type=str,
@@ -123,7 +128,11 @@ class Pipeline:
 
     # ---- agents: decode and compute (a failure dead-letters the record), then send ---------------------
     async def _tag(self, stream: Any) -> None:
-        await self.each("tag", stream, self.tag_one, self.request_story)
+        if self.pool is None:
+            await self.each("tag", stream, lambda event: story_request(self.core, event.value, self.clock()),
+                            self.request_story)
+        else:
+            await self.each_batch("tag", stream, self.pool.tag_many, self.send_story_request)
 
     async def _stories(self, stream: Any) -> None:
         await self.each("stories", stream, lambda event: StoryRequest.from_json(event.value), self.assign_story)
@@ -170,20 +179,38 @@ class Pipeline:
                 raise
             await manual.ack(event)
 
-    # ---- compute: pure calls into the core --------------------------------------------------------------
-    def tag_one(self, event: Any) -> StoryRequest:
-        """Decode and tag one raw record (raises on bad bytes or a tagger failure)."""
-        article = Article.from_json(event.value)
-        result = self.core.tagger.tag(article.tagging_text(), doc_id=article.article_id,
-                                      published=article.published, language=article.language)
-        tagged = tag_article(article, result, tagged_at=self.clock())
-        events = events_of(tagged)
-        sk = sketch(story_text(article.title, article.body), self.core.rules.stories)
-        return StoryRequest.of(tagged, events, self.core.spikes.observations(events), sk)
+    async def each_batch(self, stage: str, stream: Any, compute_many: Callable[..., Awaitable[list]],
+                         send: Callable[[str, bytes], Awaitable[None]], batch: int = 64,
+                         within: float = 0.01) -> None:
+        """:meth:`each` for work done elsewhere in batches: results (or exceptions) come back in order."""
+        manual = stream.noack()
+        async for events in manual.noack_take(batch, within=within):
+            results = await compute_many([event.value for event in events], self.clock())
+            for event, result in zip(events, results, strict=True):
+                try:
+                    if isinstance(result, BaseException):
+                        await self.dead_letter(stage, result, event)
+                    else:
+                        await send(*result)
+                except Exception as exc:
+                    log.error("%s: cannot deliver the outputs of %s[%s]@%s (%r); stopping the worker", stage,
+                              event.message.topic, event.message.partition, event.message.offset, exc)
+                    await self.app.crash(exc)
+                    raise
+                await manual.ack(event)
 
+    # ---- compute: pure calls into the core --------------------------------------------------------------
     def event_steps(self, event: Any) -> list[Step]:
-        record = Event.from_json(event.value)
-        return self.core.events.on_event(record, self.developments.get, now=self.clock(),
+        """Event rules over one event; events no rule can match are not even decoded into a model."""
+        try:
+            doc = json.loads(event.value)
+        except (TypeError, ValueError) as exc:
+            raise SchemaError(f"not a valid Event: {exc}") from exc
+        if not isinstance(doc, dict):
+            raise SchemaError("not a valid Event: not a JSON object")
+        if not self.core.events.may_match(doc):
+            return []
+        return self.core.events.on_event(Event.from_dict(doc), self.developments.get, now=self.clock(),
                                          seq=event.message.offset)
 
     def observation_steps(self, event: Any) -> list[Step]:
@@ -197,12 +224,18 @@ class Pipeline:
 
     # ---- send ------------------------------------------------------------------------------------------
     async def request_story(self, request: StoryRequest) -> None:
-        await self.outbox.send(self.story_topic.get_topic_name(), request.article_id, request.to_json(),
-                               "story_request")
+        await self.send_story_request(request.article_id, request.to_json())
+
+    async def send_story_request(self, article_id: str, value: bytes) -> None:
+        await self.outbox.send(self.story_topic.get_topic_name(), article_id, value, "story_request")
+
+    async def _rebuild_story_index(self) -> None:
+        """The stories table came back from its changelog: derive the in-memory lookup again."""
+        self.story_index.rebuild()
+        log.info("story index rebuilt from %d stories", len(self.stories))
 
     async def assign_story(self, request: StoryRequest) -> None:
-        index = StoryIndex(self.stories, self.core.rules.stories)
-        assignment = index.assign_sketch(request.article_id, tuple(request.sketch), request.published)
+        assignment = self.story_index.assign_sketch(request.article_id, tuple(request.sketch), request.published)
         tagged, events, observations = request.stamped(assignment.story_id)
         await self.outbox.send(self.names.tagged_articles, request.article_id, tagged, "tagged_article")
         for key, value in events:

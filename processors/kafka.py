@@ -68,20 +68,16 @@ class Outbox(Protocol):
 
 
 class FaustOutbox:
-    """Sends through the Faust app's producer. ``wait=True`` returns only once the broker has the record."""
+    """Sends through the Faust app's producer (the one its changelogs use, flushed before every offset
+    commit). ``wait=True`` returns only once the broker has the record."""
 
     def __init__(self, app: faust.App) -> None:
         self.app = app
-        self._topics: dict[str, faust.TopicT] = {}
-
-    def topic(self, name: str) -> faust.TopicT:
-        if name not in self._topics:
-            self._topics[name] = self.app.topic(name, key_serializer="raw", value_serializer="raw")
-        return self._topics[name]
 
     async def send(self, topic: str, key: str | None, value: bytes, record_type: str, *,
                    wait: bool = False) -> None:
-        fut = await self.topic(topic).send(key=key.encode("utf-8") if key is not None else None, value=value,
-                                           headers=headers(record_type))
+        producer = await self.app.maybe_start_producer()
+        fut = await producer.send(topic, key.encode("utf-8") if key is not None else None, value,
+                                  partition=None, timestamp=None, headers=headers(record_type))
         if wait:
             await fut

@@ -14,26 +14,34 @@ import faust
 from faultline.settings import Settings
 from processors.app import Pipeline
 from processors.core import Core
+from processors.tagging import TagPool
 
 log = logging.getLogger(__name__)
 
 
-def build_worker(settings: Settings, *, rules_path: Path | None = None, datadir: Path | None = None,
-                 core: Core | None = None) -> faust.Worker:
+def build_pipeline(settings: Settings, *, rules_path: Path | None = None, datadir: Path | None = None,
+                   core: Core | None = None, taggers: int = 0) -> Pipeline:
+    """The pipeline of one worker; ``taggers`` > 0 tags in that many separate processes."""
     from deploy.provision import ensure_topics
 
     ensure_topics(settings)  # the public topics; Faust declares its internal ones itself
-    pipeline = Pipeline(settings, core or Core.load(rules_path), datadir=datadir)
-    return faust.Worker(pipeline.app, loglevel=settings.log_level, quiet=True, override_logging=False,
-                        redirect_stdouts=False)
+    pool = TagPool(taggers, rules_path) if taggers > 0 else None
+    return Pipeline(settings, core or Core.load(rules_path), datadir=datadir, pool=pool)
 
 
-def run_worker(settings: Settings, *, rules_path: Path | None = None, datadir: Path | None = None) -> int:
+def run_worker(settings: Settings, *, rules_path: Path | None = None, datadir: Path | None = None,
+               taggers: int = 0) -> int:
     """Blocks until the worker stops (SIGTERM/SIGINT stop it cleanly); returns its exit code."""
-    worker = build_worker(settings, rules_path=rules_path, datadir=datadir)
-    log.info("worker %s starting on %s", settings.names.processor_app, settings.kafka_bootstrap)
+    pipeline = build_pipeline(settings, rules_path=rules_path, datadir=datadir, taggers=taggers)
+    worker = faust.Worker(pipeline.app, loglevel=settings.log_level, quiet=True, override_logging=False,
+                          redirect_stdouts=False)
+    log.info("worker %s starting on %s (%s)", settings.names.processor_app, settings.kafka_bootstrap,
+             f"{taggers} tagging processes" if taggers else "tagging in-process")
     try:
         worker.execute_from_commandline()
     except SystemExit as exc:
         return int(exc.code or 0)
+    finally:
+        if pipeline.pool is not None:
+            pipeline.pool.close()
     return 0

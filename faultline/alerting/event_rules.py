@@ -77,8 +77,24 @@ class EventAlerting:
     def __init__(self, rules: AlertRules, actors: ActorView | None = None) -> None:
         self.rules = rules
         self.actors = actors or ActorView()
+        types = [r.when.types for r in rules.event_rules]
+        #: every type some rule looks at (None: a rule looks at every type)
+        self.types: frozenset[str] | None = None if any(not t for t in types) else frozenset().union(*types)
 
     # ---- matching ---------------------------------------------------------------------------------
+    def may_match(self, doc: dict[str, Any]) -> bool:
+        """A cheap look at an event record's JSON: False when no rule can match it, so the caller can
+        skip decoding it (most events on the wire are of types no event rule looks at)."""
+        if self.types is not None and doc.get("type") not in self.types:
+            return False
+        exclude = self.rules.exclude
+        return not (
+            ("negated" in exclude and doc.get("negated"))
+            or ("hypothetical" in exclude and doc.get("hypothetical"))
+            or ("historical" in exclude and doc.get("historical"))
+            or ("not_breaking" in exclude and doc.get("breaking_eligible") is False)
+        )
+
     def matching(self, event: Event) -> list[EventRule]:
         if excluded(event, self.rules.exclude):
             return []

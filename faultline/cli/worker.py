@@ -15,10 +15,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="alert rules file (default: the packaged knowledge/data/alert_rules.yaml)")
     p.add_argument("--data-dir", type=Path, default=None,
                    help="Faust data directory (default: $FAULTLINE_HOME/processors/<namespace>-processor)")
+    p.add_argument("--taggers", type=int, default=0, metavar="N",
+                   help="tag in N separate processes (default 0: in the worker's own process)")
     p.set_defaults(func=run)
 
 
 def run(args, settings) -> int:
+    from faultline.errors import ConfigError
     from processors.worker import run_worker
 
-    return run_worker(settings, rules_path=args.rules, datadir=args.data_dir)
+    if args.taggers < 0:
+        raise ConfigError("--taggers must be 0 or more")
+    return run_worker(settings, rules_path=args.rules, datadir=args.data_dir, taggers=args.taggers)

@@ -62,14 +62,6 @@ def classify(item: dict[str, Any]) -> tuple[Outcome, str | None]:
     return Outcome.RETRY, reason
 
 
-def backoff_delay(attempt: int, *, base: float = 0.5, cap: float = 30.0, jitter: float = 0.5) -> float:
-    """Exponential backoff for ``attempt`` (0 first), capped; ``jitter`` in [0, 1] spreads it by up to ±50 %."""
-    if attempt < 0:
-        raise ValueError("attempt starts at 0")
-    raw = min(cap, base * (2 ** min(attempt, 30)))
-    return raw * (0.5 + max(0.0, min(1.0, jitter)))
-
-
 @dataclass(frozen=True)
 class BatchPolicy:
     """A batch is sent when it holds ``max_docs`` records or ``max_bytes`` of payload, or is ``max_wait`` old."""

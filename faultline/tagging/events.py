@@ -80,6 +80,9 @@ _EVIDENCE_GAP = 80
 _TARGET_PLACE_REACH = 14
 _STRONG_BREAK = re.compile(r"[;\u2014\u2013(]| - ")
 
+#: A place mention of a sentence: its first word, its score before distance, the mention.
+PlacedMention = tuple[int, float, Mention]
+
 
 @dataclass(slots=True)
 class Candidate:
@@ -178,27 +181,31 @@ class EventExtractor:
         events: list[EventRecord] = []
         discourse = Discourse()
         seen: set[str] = set()
-        hit_starts = [h.start for h in hits]
-        marker_starts = [h.start for h in markers]
+        trigger_hits = [h for h in hits if h.triggers]
+        trigger_starts = [h.start for h in trigger_hits]
+        head_hits = [h for h in markers if h.heads]
+        head_starts = [h.start for h in head_hits]
         actor_mentions = sorted(res.mentions, key=lambda m: (m.start, m.end))
         mention_starts = [m.start for m in actor_mentions]
         place_mentions = sorted(res.place_mentions, key=lambda m: (m.start, m.end))
         place_starts = [m.start for m in place_mentions]
         for sentence in sentences:
-            lo, hi = bisect_left(hit_starts, sentence.start), bisect_left(hit_starts, sentence.end)
-            triggers = [(h, t) for h in hits[lo:hi] for t in h.triggers]
-            ml, mh = bisect_left(marker_starts, sentence.start), bisect_left(marker_starts, sentence.end)
-            heads = [(h, c) for h in markers[ml:mh] for c in h.heads]
-            a, b = bisect_left(mention_starts, sentence.start), bisect_left(mention_starts, sentence.end)
-            sentence_mentions = actor_mentions[a:b]
-            if not triggers and not heads:
-                _carry(discourse, sentence_mentions)
+            start, end = sentence.start, sentence.end
+            a, b = bisect_left(mention_starts, start), bisect_left(mention_starts, end)
+            lo, hi = bisect_left(trigger_starts, start), bisect_left(trigger_starts, end)
+            ml, mh = bisect_left(head_starts, start), bisect_left(head_starts, end)
+            if lo == hi and ml == mh:
+                if a < b:
+                    discourse.last_subject = actor_mentions[a].key
                 continue
-            st = SentenceTokens(text, folded, sentence.start, sentence.end, self.cues.index)
+            triggers = [(h, t) for h in trigger_hits[lo:hi] for t in h.triggers]
+            heads = [(h, c) for h in head_hits[ml:mh] for c in h.heads]
+            sentence_mentions = actor_mentions[a:b]
+            st = SentenceTokens(text, folded, start, end, self.cues.index)
             if not st.words:
                 continue
             tok_mentions = [TokMention(*st.span(m.start, m.end), m.key) for m in sentence_mentions]
-            pa, pb = bisect_left(place_starts, sentence.start), bisect_left(place_starts, sentence.end)
+            pa, pb = bisect_left(place_starts, start), bisect_left(place_starts, end)
             ctx = _Context(
                 doc_id,
                 text,
@@ -210,10 +217,11 @@ class EventExtractor:
                 published,
             )
             found = self._sentence(ctx, triggers, heads, discourse, seen, res)
-            events.extend(found)
-            seen.update(e.type for e in found if not e.negated)
-            if any(e.type == "PROTEST" and not e.negated for e in found):
-                discourse.protest_until = sentence.index + _PROTEST_REACH
+            if found:
+                events.extend(found)
+                seen.update(e.type for e in found if not e.negated)
+                if any(e.type == "PROTEST" and not e.negated for e in found):
+                    discourse.protest_until = sentence.index + _PROTEST_REACH
             _carry(discourse, sentence_mentions, found)
         return events
 
@@ -247,6 +255,8 @@ class EventExtractor:
         if not merged:
             return []
         casualties = count_casualties(self.cues, st)
+        usable = self.roles.usable(st, ctx.mentions, ctx.attribution)
+        places = self._sentence_places(st, ctx.places)
         out: list[EventRecord] = []
         counted = False
         for cand in sorted(merged, key=lambda c: c.start):
@@ -254,7 +264,7 @@ class EventExtractor:
             for trigger, i, j, nominal in [(cand.trigger, cand.i, cand.j, cand.nominal), *cand.members]:
                 found = self.roles.roles(
                     st, i, j, cand.type, "noun" if nominal else trigger.pos, trigger.lemma, trigger.participle,
-                    ctx.mentions, ctx.attribution, discourse,
+                    usable, ctx.attribution, discourse,
                 )  # fmt: skip
                 source = source or found[0]
                 if target is None and found[1] != source:
@@ -266,13 +276,13 @@ class EventExtractor:
                 if defender is not None and defender != source:
                     target = defender
             if target is None and (cand.type != "CONSULT" or cand.mode == "Visit"):
-                target = self._place_target(ctx, cand, res, source)
+                target = self._place_target(places, cand, res, source)
             if cand.type == "CONSULT" and source is None and target is None:
                 continue  # a meeting or visit between nobody the text names is no consultation
             dead = injured = None
             if cand.type == "ASSAULT" and not counted and not cand.negated:
                 dead, injured, counted = casualties.dead, casualties.injured, True
-            out.append(self._record(ctx, cand, source, target, dead, injured))
+            out.append(self._record(ctx, cand, source, target, dead, injured, _place(places, cand)))
         return out
 
     # ------------------------------------------------------------------------------------- candidates
@@ -281,16 +291,17 @@ class EventExtractor:
         self, ctx: _Context, triggers: list[tuple[Hit, Trigger]], heads: list[tuple[Hit, CompoundHead]]
     ) -> tuple[list[Candidate], list[Candidate]]:
         st, text = ctx.st, ctx.text
-        disaster = bool(st.occurrences("disaster"))
-        economic = bool(st.occurrences("economic"))
+        disaster = "disaster" in st.cues
+        economic = "economic" in st.cues
         headline: bool | None = None
-        tail = _tail_region(ctx.attribution, len(st))
+        tail_lo, tail_hi = _tail_region(ctx.attribution, len(st))
         label_end = _label_end(st)
+        descriptive = {b for _, b in st.occurrences("descriptive")}
         candidates: list[Candidate] = []
         weapons: list[Candidate] = []
         for hit, trigger in triggers:
             i, j = st.span(hit.start, hit.end)
-            if tail[0] <= i < tail[1] or i < label_end or _hyphen_modifier(text, hit.start):
+            if tail_lo <= i < tail_hi or i < label_end or _hyphen_modifier(text, hit.start):
                 continue
             if disaster and trigger.surface in self.cues.weak:
                 continue
@@ -305,7 +316,7 @@ class EventExtractor:
                     continue  # a word of a proper name: "Asia-Pacific Economic Cooperation"
             if trigger.participle and i > 0 and st.words[i - 1] in _DEFINITE:
                 continue  # "the killed commander": an attribute, not a report
-            if any(0 <= i - b <= 1 for _, b in st.occurrences("descriptive")):
+            if i in descriptive or i - 1 in descriptive:
                 continue  # "tasked with fighting": a role, not an act
             cand = Candidate(
                 trigger,
@@ -329,7 +340,7 @@ class EventExtractor:
                     cand.defender_at = spans[-1]
         for hit, head in heads:
             i, j = st.span(hit.start, hit.end)
-            if tail[0] <= i < tail[1] or _hyphen_modifier(text, hit.start):
+            if tail_lo <= i < tail_hi or _hyphen_modifier(text, hit.start):
                 continue
             compound = self._compound(st, hit, head, i, j, candidates, economic)
             if compound is not None:
@@ -580,12 +591,11 @@ class EventExtractor:
         return out
 
     def _place_target(
-        self, ctx: _Context, cand: Candidate, res: Resolution, source: str | None
+        self, places: list[PlacedMention], cand: Candidate, res: Resolution, source: str | None
     ) -> str | None:
         """A place after the trigger ("lifted the curfew in Montenegro", "visited Amman") makes its state the
         target, as event coding does when the recipient is a location."""
-        for m in ctx.places:
-            a, _ = ctx.st.span(m.start, m.end)
+        for a, _, m in places:
             if a < cand.j or a - cand.j > _TARGET_PLACE_REACH:
                 continue
             record = self.resolver.state_record(res.places[m.key].country)
@@ -599,7 +609,7 @@ class EventExtractor:
 
     def _record(
         self, ctx: _Context, cand: Candidate, source: str | None, target: str | None, dead: int | None,
-        injured: int | None,
+        injured: int | None, place: str | None,
     ) -> EventRecord:  # fmt: skip
         ev_start, ev_end = cand.start, cand.end
         for s, e in sorted(cand.extra_spans):
@@ -615,7 +625,7 @@ class EventExtractor:
             mode=cand.mode,
             source=source,
             target=target,
-            place=self._place(ctx.st, cand, ctx.places),
+            place=place,
             negated=cand.negated,
             hypothetical=cand.hypothetical,
             historical=cand.historical,
@@ -630,42 +640,52 @@ class EventExtractor:
             event_id=digest,
         )
 
-    def _place(self, st: SentenceTokens, cand: Candidate, places: list[Mention]) -> str | None:
-        best: tuple[float, str] | None = None
-        locative = self.cues.locative
+    def _sentence_places(self, st: SentenceTokens, places: list[Mention]) -> list[PlacedMention]:
+        """The sentence's place mentions with their first word and how well they place its events: a more
+        specific place, one after a locative preposition ("in"), not one after a relative location ("north
+        of")."""
+        out: list[PlacedMention] = []
+        ws = st.words
+        locative, determiners = self.cues.locative, self.cues.determiners
         relative = st.occurrences("relative_location")
         for m in places:
             a, _ = st.span(m.start, m.end)
             score = float(_PLACE_KIND_RANK.get(m.form, 3))
             k = a - 1
-            while k >= 0 and st.words[k] in self.cues.determiners:
+            while k >= 0 and ws[k] in determiners:
                 k -= 1
-            if k >= 0 and (
-                st.words[k] in locative or (k > 0 and f"{st.words[k - 1]} {st.words[k]}" in locative)
-            ):
+            if k >= 0 and (ws[k] in locative or (k > 0 and f"{ws[k - 1]} {ws[k]}" in locative)):
                 score += 2
             if any(a - 5 <= a2 < a and b2 >= a - 1 for a2, b2 in relative):
                 score -= 4
-            score -= min(abs(a - cand.i), 30) / 30
-            if best is None or score > best[0]:
-                best = (score, m.key)
-        return best[1] if best else None
+            out.append((a, score, m))
+        return out
 
 
 # ----------------------------------------------------------------------------------------- helpers
 
 
-def _carry(discourse: Discourse, mentions: list[Mention], found: list[EventRecord] | None = None) -> None:
-    subjects = [e.source for e in found or () if e.source]
-    if subjects:
-        discourse.last_subject = subjects[0]
+def _carry(discourse: Discourse, mentions: list[Mention], found: list[EventRecord]) -> None:
+    subject = next((e.source for e in found if e.source), None)
+    if subject is not None:
+        discourse.last_subject = subject
     elif mentions:
         discourse.last_subject = mentions[0].key
-    for e in found or ():
+    for e in found:
         if e.source and e.weight < 0 and not (e.negated or e.historical or e.hypothetical):
             strength = abs(e.weight) + (2.0 if e.dead else 0.0)
             if strength > discourse.main_event_strength:
                 discourse.main_event_source, discourse.main_event_strength = e.source, strength
+
+
+def _place(places: list[PlacedMention], cand: Candidate) -> str | None:
+    """The best-scoring place of the sentence for ``cand``, a nearer one preferred."""
+    best: tuple[float, str] | None = None
+    for a, score, m in places:
+        score -= min(abs(a - cand.i), 30) / 30
+        if best is None or score > best[0]:
+            best = (score, m.key)
+    return best[1] if best else None
 
 
 def _tail_region(attribution: Attribution | None, n: int) -> tuple[int, int]:

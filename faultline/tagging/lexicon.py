@@ -88,14 +88,8 @@ class Bundle:
     cues: tuple[Cue, ...]
     heads: tuple[CompoundHead, ...]
     exact: bool  # an actor form here must match the original letters and case
-
-    @property
-    def competing(self) -> bool:
-        return bool(self.actors or self.places or self.triggers or self.none)
-
-    @property
-    def marking(self) -> bool:
-        return bool(self.cues or self.heads)
+    competing: bool  # an actor, place, trigger or "no event" phrase: competes for its span
+    marking: bool  # a cue or compound head: marks its position
 
 
 @dataclass(slots=True)
@@ -113,16 +107,22 @@ class Hit:
 
 def _bundle(length: int, entries: list[Entry]) -> Bundle:
     actors = tuple(e for e in entries if isinstance(e, ActorForm))
+    places = tuple(e for e in entries if isinstance(e, PlaceForm))
     none = any(isinstance(e, NoEvent) for e in entries)
+    triggers = () if none else tuple(e for e in entries if isinstance(e, Trigger))
+    cues = tuple(e for e in entries if isinstance(e, Cue))
+    heads = tuple(e for e in entries if isinstance(e, CompoundHead))
     return Bundle(
         length=length,
         actors=actors,
-        places=tuple(e for e in entries if isinstance(e, PlaceForm)),
-        triggers=() if none else tuple(e for e in entries if isinstance(e, Trigger)),
+        places=places,
+        triggers=triggers,
         none=none,
-        cues=tuple(e for e in entries if isinstance(e, Cue)),
-        heads=tuple(e for e in entries if isinstance(e, CompoundHead)),
+        cues=cues,
+        heads=heads,
         exact=any(a.exact is not None for a in actors),
+        competing=bool(actors or places or triggers or none),
+        marking=bool(cues or heads),
     )
 
 

@@ -9,6 +9,7 @@ same span are kept together (a capital may be a place and an actor).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 
 from faultline.tagging.lexicon import ActorForm, Bundle, Hit
 
@@ -18,28 +19,34 @@ def _exact_actors(text: str, start: int, end: int, actors: tuple[ActorForm, ...]
     return tuple(a for a in actors if a.exact is None or a.exact == shown)
 
 
+_BY_SPAN = itemgetter(0, 1)
+
+
 def select_hits(text: str, raw: Iterable[tuple[int, Bundle]]) -> tuple[list[Hit], list[Hit]]:
     """(competing hits after longest-match selection, marker hits), both in text order."""
-    spans: list[tuple[int, int, Bundle]] = []
-    markers: list[Hit] = []
+    spans: list[tuple[int, int, Bundle]] = []  # (start, -end, bundle)
+    marks: list[tuple[int, int, Bundle]] = []
     for padded_end, bundle in raw:
-        start = padded_end - bundle.length + 1
-        end = padded_end - 1
-        if bundle.cues or bundle.heads:
-            markers.append(Hit(start, end, cues=bundle.cues, heads=bundle.heads))
-        if bundle.actors or bundle.places or bundle.triggers or bundle.none:
-            spans.append((start, -end, bundle))
-    spans.sort(key=lambda s: (s[0], s[1]))
+        span = (padded_end - bundle.length + 1, 1 - padded_end, bundle)
+        if bundle.marking:
+            marks.append(span)
+        if bundle.competing:
+            spans.append(span)
+    spans.sort(key=_BY_SPAN)
+    marks.sort(key=_BY_SPAN)
     selected: list[Hit] = []
     last_end = -1
     for start, neg_end, bundle in spans:
         if start < last_end:
             continue
         end = -neg_end
-        actors = _exact_actors(text, start, end, bundle.actors) if bundle.exact else bundle.actors
-        if not (actors or bundle.places or bundle.triggers or bundle.none):
-            continue  # an acronym in the wrong case ("us"): the span is free for shorter matches
-        selected.append(Hit(start, end, actors=actors, places=bundle.places, triggers=bundle.triggers))
+        if bundle.exact:
+            actors = _exact_actors(text, start, end, bundle.actors)
+            if not (actors or bundle.places or bundle.triggers or bundle.none):
+                continue  # an acronym in the wrong case ("us"): the span is free for shorter matches
+        else:
+            actors = bundle.actors
+        selected.append(Hit(start, end, actors, bundle.places, bundle.triggers))
         last_end = end
-    markers.sort(key=lambda h: (h.start, -h.end))
+    markers = [Hit(start, -neg_end, (), (), (), bundle.cues, bundle.heads) for start, neg_end, bundle in marks]
     return selected, markers

@@ -28,6 +28,7 @@ _NOT_NEGATING_NEXT = frozenset({"fewer", "less", "more", "longer", "only", "doub
 _MODALS = frozenset({"may", "might", "could"})
 _DENIAL_REACH = 12
 _CONDITIONALS = frozenset({"if", "unless", "whether"})
+_COORDINATING = frozenset({"and", "but"})
 _TIME_PREPOSITIONS = frozenset({"in", "since", "last", "during", "until", "of", "before"})
 _MONTH_NUMBER = {
     name: number
@@ -66,15 +67,17 @@ class Modality:
 
 def _negated_before(st: SentenceTokens, lo: int, i: int) -> bool:
     ws = st.words
-    start = max(lo, i - _NEGATION_BEFORE)
-    if any(ws[k] == "t" and k > 0 and ws[k - 1].endswith("n") for k in range(start + 1, i)):
-        return True  # "didn't", "won't", "can't"
-    for a, b in st.occurrences("negation"):
-        if b > i or a < lo or i - b > _NEGATION_BEFORE:
-            continue
-        if b - a == 1 and b < len(ws) and ws[b] in _NOT_NEGATING_NEXT:
-            continue
-        return True
+    for k in range(max(lo, i - _NEGATION_BEFORE) + 1, i):
+        if ws[k] == "t" and ws[k - 1].endswith("n"):
+            return True  # "didn't", "won't", "can't"
+    spans = st.cues.get("negation")
+    if spans:
+        for a, b in spans:
+            if b > i or a < lo or i - b > _NEGATION_BEFORE:
+                continue
+            if b - a == 1 and b < len(ws) and ws[b] in _NOT_NEGATING_NEXT:
+                continue
+            return True
     return False
 
 
@@ -91,7 +94,17 @@ def _negated_after(cues: Cues, st: SentenceTokens, j: int, hi: int) -> bool:
 
 def _coordinated(ws: list[str], a: int, i: int) -> bool:
     """True when a coordinated predicate ("... and urged") starts between words a and i."""
-    return any(ws[k] in ("and", "but") for k in range(a + 1, i))
+    return not _COORDINATING.isdisjoint(ws[a + 1 : i])
+
+
+def _denied(st: SentenceTokens, i: int) -> bool:
+    """A denial shortly before word ``i`` and in the same predicate ("denied carrying out the attack")."""
+    spans = st.cues.get("denial")
+    if spans:
+        for a, _ in spans:
+            if a < i and i - a <= _DENIAL_REACH and not _coordinated(st.words, a, i):
+                return True
+    return False
 
 
 def _purpose(st: SentenceTokens, i: int, base_form: bool, nominal: bool) -> bool:
@@ -99,7 +112,7 @@ def _purpose(st: SentenceTokens, i: int, base_form: bool, nominal: bool) -> bool
     ws = st.words
     if base_form and i > 0 and ws[i - 1] == "to":
         return True
-    return nominal and any(ws[k] == "to" for k in range(max(0, i - 3), i - 1))
+    return nominal and i > 1 and "to" in ws[max(0, i - 3) : i - 1]
 
 
 def modality(cues: Cues, st: SentenceTokens, i: int, j: int, base_form: bool, nominal: bool) -> Modality:
@@ -109,14 +122,12 @@ def modality(cues: Cues, st: SentenceTokens, i: int, j: int, base_form: bool, no
     m = Modality()
     m.threatened = st.cue_near("threat", lo, i, 3)
     m.refused = st.cue_near("refusal", lo, i, 4)
-    m.negated = _negated_before(st, lo, i) or (nominal and _negated_after(cues, st, j, hi))
-    if any(
-        a < i and i - a <= _DENIAL_REACH and not _coordinated(ws, a, i) for a, _ in st.occurrences("denial")
-    ):
-        m.negated = True
+    m.negated = (
+        _negated_before(st, lo, i) or (nominal and _negated_after(cues, st, j, hi)) or _denied(st, i)
+    )
     m.future = st.cue_near("willingness", lo, i, 4) or st.cue_near("future", lo, i, _MODAL_BEFORE)
-    m.modal = any(ws[k] in _MODALS for k in range(max(lo, i - 2), i))
-    m.conditional = any(w in _CONDITIONALS for w in ws[lo:i])
+    m.modal = not _MODALS.isdisjoint(ws[max(lo, i - 2) : i])
+    m.conditional = not _CONDITIONALS.isdisjoint(ws[lo:i])
     m.hypothetical = m.conditional or m.modal or st.cue_near("hypothetical", lo, i, _MODAL_BEFORE)
     if not (m.threatened or m.future or m.refused) and _purpose(st, i, base_form, nominal):
         m.purpose = True

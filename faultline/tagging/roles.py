@@ -31,7 +31,7 @@ _NOUN_POSITIONS = frozenset({"noun", "weapon"})
 _TARGET_REACH = 14
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TokMention:
     """An actor mention inside the sentence, as a token range."""
 
@@ -128,6 +128,14 @@ class RoleFinder:
     def __init__(self, cues: Cues) -> None:
         self.cues = cues
 
+    @staticmethod
+    def usable(st: SentenceTokens, mentions: list[TokMention], attribution: Attribution | None) -> list[TokMention]:
+        """The mentions that may fill a role: those outside the words of the attribution."""
+        if attribution is None:
+            return mentions
+        lo, hi = attribution.region
+        return [m for m in mentions if not lo <= m.a < hi]
+
     def roles(
         self,
         st: SentenceTokens,
@@ -137,12 +145,11 @@ class RoleFinder:
         pos: str,
         lemma: str,
         participle: bool,
-        mentions: list[TokMention],
+        usable: list[TokMention],
         attribution: Attribution | None,
         discourse: Discourse,
     ) -> tuple[str | None, str | None]:
-        excluded = attribution.region if attribution else (len(st), len(st))
-        usable = [m for m in mentions if not (excluded[0] <= m.a < excluded[1])]
+        """Source and target of the trigger at words [i, j); ``usable`` is ``self.usable(...)``."""
         speaker = attribution.speaker if attribution else None
         in_content = attribution is not None and i >= attribution.content_from
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
+from itertools import accumulate, compress, count
+from operator import add
 
 from faultline.tagging.normalise import fold
 
-_WORD = re.compile(r"\S+")
 _CLAUSE_MARK = re.compile(r"[,;:\[\]\u2014\u2013]| - ")
 
 Span = tuple[int, int]
@@ -60,22 +61,43 @@ class CueIndex:
     def scan(self, ws: list[str]) -> dict[str, list[Span]]:
         """Occurrences of each cue list in ``ws``: for each list, the longest phrase at each position."""
         found: dict[str, list[tuple[int, int]]] = {}
-        index = self._index
+        get = self._index.get
         n = len(ws)
         taken: set[tuple[str, int]] = set()
-        for pos, candidates in [(k, index[w]) for k, w in enumerate(ws) if w in index]:
+        for pos, w in enumerate(ws):
+            candidates = get(w)
+            if candidates is None:
+                continue
             for phrase, anchor, names in candidates:
                 a = pos - anchor
                 k = len(phrase)
-                if a < 0 or a + k > n or (k > 1 and tuple(ws[a : a + k]) != phrase):
+                if k > 1 and (a < 0 or a + k > n or tuple(ws[a : a + k]) != phrase):
                     continue
                 for name in names:
                     if (name, a) not in taken:
                         taken.add((name, a))
-                        found.setdefault(name, []).append((a, a + k))
+                        spans = found.get(name)
+                        if spans is None:
+                            found[name] = [(a, a + k)]
+                        else:
+                            spans.append((a, a + k))
         for spans in found.values():
-            spans.sort()
+            if len(spans) > 1:
+                spans.sort()
         return found
+
+
+def _split_words(folded: str, start: int, end: int) -> tuple[list[str], list[int], list[int]]:
+    """Words of ``folded[start:end]`` with their start and end offsets.
+
+    Folded text separates words by single characters that are all plain spaces, so a split on " " yields
+    the words and the empty strings between runs of spaces; each piece is followed by one space.
+    """
+    pieces = folded[start:end].split(" ")
+    offsets = map(add, accumulate(map(len, pieces), initial=start), count())
+    starts = list(compress(offsets, pieces))
+    words = list(filter(None, pieces))
+    return words, starts, list(map(add, starts, map(len, words)))
 
 
 class SentenceTokens:
@@ -97,11 +119,8 @@ class SentenceTokens:
         self.text = text
         self.start = start
         self.end = end
-        spans = [m.span() for m in _WORD.finditer(folded, start, end)]
-        self.starts = [s for s, _ in spans]
-        self.ends = [e for _, e in spans]
-        self.words = [folded[s:e] for s, e in spans]
-        n = len(spans)
+        self.words, self.starts, self.ends = _split_words(folded, start, end)
+        n = len(self.words)
         breaks = [False] * n
         marks: list[int] = []
         for m in _CLAUSE_MARK.finditer(text, start, end):
@@ -136,10 +155,16 @@ class SentenceTokens:
 
     def cue_near(self, name: str, lo: int, i: int, reach: int) -> bool:
         """True when a ``name`` cue ends within ``reach`` words before word ``i`` and inside [lo, i)."""
-        return any(a >= lo and b <= i and i - b <= reach for a, b in self.cues.get(name, ()))
+        spans = self.cues.get(name)
+        if spans:
+            for a, b in spans:
+                if a >= lo and b <= i and i - b <= reach:
+                    return True
+        return False
 
     def cue_between(self, name: str, lo: int, hi: int) -> list[Span]:
-        return [(a, b) for a, b in self.cues.get(name, ()) if a >= lo and b <= hi]
+        spans = self.cues.get(name)
+        return [(a, b) for a, b in spans if a >= lo and b <= hi] if spans else []
 
 
 class PhraseSet:
@@ -155,24 +180,36 @@ class PhraseSet:
 
     def match_at(self, ws: list[str], i: int) -> int:
         """Length in words of the longest phrase starting at word ``i`` (0 when none)."""
-        for phrase in self._index.get(ws[i], ()):
-            k = len(phrase)
-            if i + k <= len(ws) and tuple(ws[i : i + k]) == phrase:
-                return k
-        return 0
+        phrases = self._index.get(ws[i])
+        return _longest_at(ws, i, phrases) if phrases else 0
 
     def first(self, ws: list[str], lo: int, hi: int) -> Span | None:
         """The first phrase occurrence inside ws[lo:hi]."""
+        index = self._index
         for i in range(lo, min(hi, len(ws))):
-            k = self.match_at(ws, i)
-            if k and i + k <= hi:
-                return i, i + k
+            phrases = index.get(ws[i])
+            if phrases:
+                k = _longest_at(ws, i, phrases)
+                if k and i + k <= hi:
+                    return i, i + k
         return None
 
     def last(self, ws: list[str], lo: int, hi: int) -> Span | None:
         """The last phrase occurrence inside ws[lo:hi]."""
+        index = self._index
         for i in range(min(hi, len(ws)) - 1, max(lo, 0) - 1, -1):
-            k = self.match_at(ws, i)
-            if k and i + k <= hi:
-                return i, i + k
+            phrases = index.get(ws[i])
+            if phrases:
+                k = _longest_at(ws, i, phrases)
+                if k and i + k <= hi:
+                    return i, i + k
         return None
+
+
+def _longest_at(ws: list[str], i: int, phrases: list[tuple[str, ...]]) -> int:
+    """Length of the first of ``phrases`` (longest first) that starts at word ``i``, 0 when none does."""
+    for phrase in phrases:
+        k = len(phrase)
+        if k == 1 or (i + k <= len(ws) and tuple(ws[i : i + k]) == phrase):
+            return k
+    return 0

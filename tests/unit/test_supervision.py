@@ -1,14 +1,4 @@
-from faultline.supervision import ChildState, RestartPolicy, backoff_delay
-
-
-def test_backoff_doubles_up_to_the_cap():
-    assert [backoff_delay(a, base=1, cap=10) for a in range(6)] == [0, 1, 2, 4, 8, 10]
-
-
-def test_backoff_jitter_stays_within_its_fraction():
-    assert backoff_delay(3, base=1, cap=60, jitter=0.25, rand=0.0) == 3.0
-    assert backoff_delay(3, base=1, cap=60, jitter=0.25, rand=0.999) < 5.0
-    assert backoff_delay(3, base=1, cap=60, jitter=0.25, rand=0.5) == 4.0
+from faultline.supervision import ChildState, RestartPolicy
 
 
 def test_a_child_that_keeps_dying_backs_off_and_a_stable_one_starts_afresh():

@@ -185,3 +185,13 @@ def test_development_state_roundtrips(alerting):
     feed(alerting, strike_events(), store)
     for raw in store.values():
         assert Development.from_dict(raw).to_dict() == raw
+
+
+def test_the_cheap_prefilter_agrees_with_the_rules(alerting):
+    strike, negated, threat = strike_events()
+    consult = hostile_event(1, type="CONSULT")
+    assert alerting.may_match(strike.to_dict()) and alerting.may_match(threat.to_dict())
+    assert not alerting.may_match(negated.to_dict())
+    assert not alerting.may_match(consult.to_dict()) and alerting.matching(consult) == []
+    stale = strike_events(flags=["stale"])[0]
+    assert not alerting.may_match(stale.to_dict()) and alerting.matching(stale) == []

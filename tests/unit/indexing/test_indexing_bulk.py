@@ -3,7 +3,6 @@ import pytest
 from faultline.indexing.bulk import (
     BatchPolicy,
     Outcome,
-    backoff_delay,
     classify,
     describe_error,
     offsets_to_commit,
@@ -46,17 +45,6 @@ def test_a_rejection_carries_elasticsearchs_reason_with_its_cause():
     assert reason == ("document_parsing_exception: [1:20] failed to parse field [location] "
                       "(caused by illegal_argument_exception: illegal latitude value [123.0])")
     assert describe_error("plain") == "plain"
-
-
-def test_backoff_grows_is_capped_and_jitter_stays_within_half():
-    delays = [backoff_delay(a, base=0.5, cap=8, jitter=0.5) for a in range(8)]
-    assert delays[:5] == [0.5, 1.0, 2.0, 4.0, 8.0]
-    assert delays[5:] == [8.0, 8.0, 8.0]
-    assert backoff_delay(3, base=1, cap=100, jitter=0.0) == 4.0
-    assert backoff_delay(3, base=1, cap=100, jitter=1.0) == 12.0
-    assert backoff_delay(10_000, base=1, cap=30, jitter=0.5) == 30.0
-    with pytest.raises(ValueError):
-        backoff_delay(-1)
 
 
 def test_a_batch_is_due_when_full_by_count_or_bytes_or_old_enough():

@@ -26,5 +26,4 @@ def pipeline(tmp_path, outbox, tagger) -> Pipeline:
     settings = Settings(namespace=f"unit{uuid.uuid4().hex[:8]}", home=tmp_path)
     pipe = Pipeline(settings, scripted_core(tagger), outbox=outbox, clock=lambda: NOW, datadir=tmp_path / "faust")
     pipe.app.finalize()
-    pipe.app.conf.store = "memory://"
     return pipe

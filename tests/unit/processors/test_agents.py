@@ -118,9 +118,13 @@ async def test_redelivered_events_raise_no_new_alert(pipeline, outbox):
 
 async def test_alerts_agent_dead_letters_what_is_not_an_event(pipeline, outbox):
     async with pipeline.alerts_agent.test_context() as agent:
-        await agent.put(b'{"record_type": "event"}', key=b"x")
-    (letter,) = [DeadLetter.from_json(v) for _, v in outbox.to(pipeline.names.dlq)]
-    assert letter.stage == "alerts" and letter.topic == pipeline.names.events
+        await agent.put(b"\x00 not json", key=b"x")
+        await agent.put(b'{"type": "ASSAULT"}', key=b"y")  # a type the rules look at, but no event
+        await agent.put(b'{"type": "CONSULT"}', key=b"z")  # no rule looks at it: not even decoded
+    letters = [DeadLetter.from_json(v) for _, v in outbox.to(pipeline.names.dlq)]
+    assert [(d.stage, d.key, d.topic) for d in letters] == [("alerts", "x", pipeline.names.events),
+                                                            ("alerts", "y", pipeline.names.events)]
+    assert all(d.error_type == "SchemaError" for d in letters)
 
 
 async def test_tables_agent_raises_a_spike_alert_from_a_burst(pipeline, outbox):
