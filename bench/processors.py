@@ -138,24 +138,43 @@ class Sampler(threading.Thread):
         return at(end) - at(start)
 
 
-class TopicWatcher(threading.Thread):
-    """Reads a topic from the beginning in the background: (key, value, append ms) per record."""
+class Counter:
+    """How many records a topic holds (end offsets: cheap to poll while the worker runs)."""
 
     def __init__(self, settings, topic: str) -> None:
-        super().__init__(daemon=True)
-        from kafka import KafkaConsumer
+        from kafka import KafkaConsumer, TopicPartition
 
-        self.consumer = KafkaConsumer(topic, bootstrap_servers=settings.bootstrap_servers, group_id=None,
-                                      auto_offset_reset="earliest", enable_auto_commit=False,
-                                      fetch_max_bytes=64 * 1024 * 1024, **settings.kafka_client_options())
-        self.records: list[tuple[bytes | None, bytes, int]] = []
-        self.stopped = threading.Event()
+        self.consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None,
+                                      **settings.kafka_client_options())
+        partitions = self.consumer.partitions_for_topic(topic) or set()
+        self.tps = [TopicPartition(topic, p) for p in sorted(partitions)]
 
-    def run(self) -> None:
-        while not self.stopped.is_set():
-            for batch in self.consumer.poll(timeout_ms=200).values():
-                self.records.extend((r.key, r.value, r.timestamp) for r in batch)
+    def count(self) -> int:
+        return sum(self.consumer.end_offsets(self.tps).values())
+
+    def close(self) -> None:
         self.consumer.close()
+
+
+def read_all(settings, topic: str) -> list[tuple[bytes | None, bytes, int]]:
+    """(key, value, append ms) of every record of ``topic``; read after a run, so it steals no CPU from it."""
+    from kafka import KafkaConsumer
+
+    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None,
+                             auto_offset_reset="earliest", enable_auto_commit=False,
+                             fetch_max_bytes=64 * 1024 * 1024, **settings.kafka_client_options())
+    counter = Counter(settings, topic)
+    total = counter.count()
+    counter.close()
+    records: list[tuple[bytes | None, bytes, int]] = []
+    try:
+        consumer.subscribe([topic])
+        while len(records) < total:
+            for batch in consumer.poll(timeout_ms=500).values():
+                records.extend((r.key, r.value, r.timestamp) for r in batch)
+    finally:
+        consumer.close()
+    return records
 
 
 def wait_for(predicate, timeout: float) -> bool:
@@ -200,34 +219,32 @@ def delete_topics(settings) -> None:
 
 def sustained(base, rows, home: Path, taggers: int) -> dict:
     settings = fresh_settings(base, home)
+    names = settings.names
     prod = producer(settings)
     for row in rows:
         a = article(row, "s")
-        prod.send(settings.names.raw_articles, key=a.article_id.encode(), value=a.to_json())
+        prod.send(names.raw_articles, key=a.article_id.encode(), value=a.to_json())
     prod.flush()
     prod.close()
-    tagged = TopicWatcher(settings, settings.names.tagged_articles)
-    dead = TopicWatcher(settings, settings.names.dlq)
-    tagged.start()
-    dead.start()
+    tagged, dead = Counter(settings, names.tagged_articles), Counter(settings, names.dlq)
     started = time.time()
     worker = start_worker(settings, home / "sustained.log", taggers)
     sampler = Sampler(worker.pid)
     sampler.start()
     try:
-        done = wait_for(lambda: len({k for k, _, _ in tagged.records}) + len(dead.records) >= len(rows),
-                        timeout=3600)
+        done = wait_for(lambda: tagged.count() + dead.count() >= len(rows), timeout=3600)
+        sampler.stopped.set()
+        letters = read_all(settings, names.dlq) if dead.count() else []
+        stamps = sorted(ts for _, _, ts in read_all(settings, names.tagged_articles))
     finally:
         sampler.stopped.set()
         stop_worker(worker)
-        for watcher in (tagged, dead):
-            watcher.stopped.set()
-            watcher.join()
+        tagged.close()
+        dead.close()
         delete_topics(settings)
-    if dead.records:
-        letter = json.loads(dead.records[0][1])
-        sys.exit(f"{len(dead.records)} articles were dead-lettered, e.g. {letter['error_type']}: {letter['error']}")
-    stamps = sorted(ts for _, _, ts in tagged.records)
+    if letters:
+        letter = json.loads(letters[0][1])
+        sys.exit(f"{len(letters)} articles were dead-lettered, e.g. {letter['error_type']}: {letter['error']}")
     span = (stamps[-1] - stamps[0]) / 1000 if len(stamps) > 1 else float("nan")
     steady = sampler.cpu_between(stamps[0] / 1000, stamps[-1] / 1000)
     return {"articles": len(rows), "complete": done, "startup_s": round(stamps[0] / 1000 - started, 1),
@@ -239,10 +256,7 @@ def sustained(base, rows, home: Path, taggers: int) -> dict:
 def latency(base, rows, home: Path, rate: float, seconds: float, seed_every: int, taggers: int) -> dict:
     settings = fresh_settings(base, home)
     names = settings.names
-    alerts = TopicWatcher(settings, names.alerts)
-    tagged = TopicWatcher(settings, names.tagged_articles)
-    alerts.start()
-    tagged.start()
+    tagged = Counter(settings, names.tagged_articles)
     worker = start_worker(settings, home / "latency.log", taggers)
     sampler = Sampler(worker.pid)
     sampler.start()
@@ -250,44 +264,41 @@ def latency(base, rows, home: Path, rate: float, seconds: float, seed_every: int
     # warm up: the first record goes through once the worker has joined its group
     warm = seed_copy(0)
     prod.send(names.raw_articles, key=warm.article_id.encode(), value=warm.to_json()).get(timeout=30)
-    wait_for(lambda: tagged.records, timeout=300)
-    appended: dict[str, int] = {}
+    wait_for(lambda: tagged.count() > 0, timeout=300)
     futures = []
     total = int(rate * seconds)
+    rows = rows[:: max(1, len(rows) // total)]  # spread over the whole corpus, like a real day's mix
     t0 = time.monotonic()
     for i in range(total):
         a = seed_copy(i + 1) if i % seed_every == 0 else article(rows[i % len(rows)], f"l{i // len(rows)}")
-        fut = prod.send(names.raw_articles, key=a.article_id.encode(), value=a.to_json())
-        futures.append((a.article_id, fut))
+        futures.append((a.article_id, prod.send(names.raw_articles, key=a.article_id.encode(), value=a.to_json())))
         delay = t0 + (i + 1) / rate - time.monotonic()
         if delay > 0:
             time.sleep(delay)
     prod.flush()
     elapsed = time.monotonic() - t0
-    for article_id, fut in futures:
-        appended[article_id] = fut.get(timeout=60).timestamp
+    appended = {article_id: fut.get(timeout=60).timestamp for article_id, fut in futures}
     prod.close()
-    wanted = set(appended)
     try:
-        wait_for(lambda: wanted <= {k.decode() for k, _, _ in tagged.records}, timeout=600)
-        time.sleep(3)
+        wait_for(lambda: tagged.count() >= total + 1, timeout=600)
+        time.sleep(3)  # the last alerts
+        sampler.stopped.set()
+        tagged_records = read_all(settings, names.tagged_articles)
+        alert_records = read_all(settings, names.alerts)
     finally:
         sampler.stopped.set()
         stop_worker(worker)
-        alerts.stopped.set()
-        tagged.stopped.set()
-        alerts.join()
-        tagged.join()
+        tagged.close()
         delete_topics(settings)
-    tag_lat = [(ts - appended[k.decode()]) / 1000 for k, _, ts in tagged.records if k and k.decode() in appended]
+    tag_lat = [(ts - appended[k.decode()]) / 1000 for k, _, ts in tagged_records if k and k.decode() in appended]
     alert_lat = []
-    for _, value, ts in alerts.records:
+    for _, value, ts in alert_records:
         alert = Alert.from_json(value)
         trigger = alert.evidence[-1].article_id if alert.evidence else None
         if trigger in appended:
             alert_lat.append((ts - appended[trigger]) / 1000)
     return {"rate": rate, "achieved_rate": round(total / elapsed, 1), "articles": total,
-            "alerts": len(alert_lat), "alert_ids": len({Alert.from_json(v).alert_id for _, v, _ in alerts.records}),
+            "alerts": len(alert_lat), "alert_ids": len({Alert.from_json(v).alert_id for _, v, _ in alert_records}),
             "alert_p50": percentile(alert_lat, 50), "alert_p95": percentile(alert_lat, 95),
             "alert_p99": percentile(alert_lat, 99), "tagged": len(tag_lat), "tag_p50": percentile(tag_lat, 50),
             "tag_p95": percentile(tag_lat, 95), "tag_p99": percentile(tag_lat, 99),

@@ -2,15 +2,18 @@
 
     raw articles ──tag──► <app>-story-requests (1 partition) ──stories──► tagged articles
                                                                     ├──► events (key = dyad or actor)
+                                                                    ├──► <app>-alert-candidates (same key)
                                                                     └──► <app>-observations (key = scope:subject)
-    events ──alerts──► alerts (key = alert_id)          (event rules; table ``developments``)
-    observations ──tables──► alerts                     (spike rules; table ``escalation``)
+    alert candidates ──alerts──► alerts (key = alert_id) (event rules; table ``developments``)
+    observations ──tables──► alerts                      (spike rules; table ``escalation``)
     alerts ──subscriptions──► alerts.<subscription>     (subscriptions followed from their compacted topic)
 
 Story assignment needs one view of all recent stories, so it runs on a single-partition internal topic
 (cheap work: lookups in the ``stories`` table); tagging, the expensive part, is spread over the raw
-topic's partitions. The stories agent also sums up each article for the escalation tables: one
-observation per actor, dyad and country it concerns. Every table is written only by the agent reading the topic it is co-partitioned
+topic's partitions. The stories agent also sums up each article for the escalation tables (one
+observation per actor, dyad and country it concerns) and passes the few events an event rule may match
+to the alerts agent (the candidates, keyed like the events topic), so that no agent has to read every
+event. Every table is written only by the agent reading the topic it is co-partitioned
 with, one event at a time (agent concurrency 1), and values are always replaced, never mutated.
 
 A record that cannot be decoded or processed goes to the dead-letter topic with the error, its bytes
@@ -22,7 +25,6 @@ commits offsets; alerts are sent and acknowledged before the state that records 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -34,7 +36,7 @@ import faust
 from faultline.alerting.event_rules import Step
 from faultline.alerting.spikes import Observation
 from faultline.alerting.subscriptions import SubscriptionSet
-from faultline.errors import FaultlineError, SchemaError, ServiceError
+from faultline.errors import FaultlineError, ServiceError
 from faultline.schema import Alert, DeadLetter, Event
 from faultline.settings import Settings
 from faultline.stories import StoryIndex
@@ -80,7 +82,7 @@ def make_app(settings: Settings, datadir: Path | None = None) -> faust.App:
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
         # a few milliseconds of batching per hop: far fewer requests for a latency well under the 1 s budget
-        producer_linger=0.0,
+        producer_linger=0.005,
         producer_max_batch_size=512 * 1024,
     )
 
@@ -104,7 +106,8 @@ class Pipeline:
         topic = self.app.topic
         self.raw_topic = topic(self.names.raw_articles)
         self.story_topic = topic(internal_topic(settings, "story-requests"), partitions=1, internal=True)
-        self.events_topic = topic(self.names.events)
+        self.candidates_topic = topic(internal_topic(settings, "alert-candidates"),
+                                      partitions=settings.topic_partitions, internal=True)
         self.observations_topic = topic(internal_topic(settings, "observations"),
                                         partitions=settings.topic_partitions, internal=True)
         self.alerts_topic = topic(self.names.alerts)
@@ -121,7 +124,7 @@ class Pipeline:
         agent = self.app.agent
         self.tag_agent = agent(self.raw_topic, name="tag")(self._tag)
         self.stories_agent = agent(self.story_topic, name="stories")(self._stories)
-        self.alerts_agent = agent(self.events_topic, name="alerts")(self._alerts)
+        self.alerts_agent = agent(self.candidates_topic, name="alerts")(self._alerts)
         self.tables_agent = agent(self.observations_topic, name="tables")(self._tables)
         self.subscriptions_agent = agent(self.alerts_topic, name="subscriptions")(self._subscriptions)
         self.app.task(self._follow_subscriptions)
@@ -201,16 +204,8 @@ class Pipeline:
 
     # ---- compute: pure calls into the core --------------------------------------------------------------
     def event_steps(self, event: Any) -> list[Step]:
-        """Event rules over one event; events no rule can match are not even decoded into a model."""
-        try:
-            doc = json.loads(event.value)
-        except (TypeError, ValueError) as exc:
-            raise SchemaError(f"not a valid Event: {exc}") from exc
-        if not isinstance(doc, dict):
-            raise SchemaError("not a valid Event: not a JSON object")
-        if not self.core.events.may_match(doc):
-            return []
-        return self.core.events.on_event(Event.from_dict(doc), self.developments.get, now=self.clock(),
+        record = Event.from_json(event.value)
+        return self.core.events.on_event(record, self.developments.get, now=self.clock(),
                                          seq=event.message.offset)
 
     def observation_steps(self, event: Any) -> list[Step]:
@@ -236,11 +231,13 @@ class Pipeline:
 
     async def assign_story(self, request: StoryRequest) -> None:
         assignment = self.story_index.assign_sketch(request.article_id, tuple(request.sketch), request.published)
-        tagged, events, observations = request.stamped(assignment.story_id)
-        await self.outbox.send(self.names.tagged_articles, request.article_id, tagged, "tagged_article")
-        for key, value in events:
+        out = request.stamped(assignment.story_id, self.core.events.may_match)
+        await self.outbox.send(self.names.tagged_articles, request.article_id, out.tagged, "tagged_article")
+        for key, value in out.events:
             await self.outbox.send(self.names.events, key, value, "event")
-        for key, value in observations:
+        for key, value in out.candidates:
+            await self.outbox.send(self.candidates_topic.get_topic_name(), key, value, "event")
+        for key, value in out.observations:
             await self.outbox.send(self.observations_topic.get_topic_name(), key, value, "observation")
 
     async def apply_event_steps(self, steps: list[Step]) -> None:

@@ -2,12 +2,14 @@
 
 A story request carries everything the tag agent made of one article, already as JSON-ready dicts, so
 the single-partition stories agent only decides the story and stamps its id: no model validation on
-the one path every article takes in turn.
+the one path every article takes in turn. Alert candidates are the few events an event rule may match,
+passed on (as Event records) to the alerts agent, so it never reads the whole events topic.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -57,10 +59,23 @@ class StoryRequest:
         except (ValueError, KeyError, TypeError) as exc:
             raise SchemaError(f"not a valid story request: {exc!r}") from exc
 
-    def stamped(self, story_id: str) -> tuple[bytes, list[tuple[str, bytes]], list[tuple[str, bytes]]]:
-        """The tagged article, its events and its observations as wire records carrying ``story_id``."""
-        return (
-            _dumps({**self.tagged, "story_id": story_id}),
-            [(key, _dumps({**doc, "story_id": story_id})) for key, doc in self.events],
-            [(key, _dumps({**doc, "story_id": story_id})) for key, doc in self.observations],
+    def stamped(self, story_id: str, candidate: Callable[[dict[str, Any]], bool]) -> Stamped:
+        """The tagged article, its events and its observations as wire records carrying ``story_id``;
+        ``candidate`` picks the events worth a look by the event rules."""
+        events = [(key, doc, _dumps({**doc, "story_id": story_id})) for key, doc in self.events]
+        return Stamped(
+            tagged=_dumps({**self.tagged, "story_id": story_id}),
+            events=[(key, value) for key, _, value in events],
+            candidates=[(key, value) for key, doc, value in events if candidate(doc)],
+            observations=[(key, _dumps({**doc, "story_id": story_id})) for key, doc in self.observations],
         )
+
+
+@dataclass
+class Stamped:
+    """One article's wire records, as (Kafka key, bytes)."""
+
+    tagged: bytes
+    events: list[tuple[str, bytes]]
+    candidates: list[tuple[str, bytes]]  # the events some event rule may match (a subset of ``events``)
+    observations: list[tuple[str, bytes]]

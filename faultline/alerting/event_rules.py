@@ -83,8 +83,8 @@ class EventAlerting:
 
     # ---- matching ---------------------------------------------------------------------------------
     def may_match(self, doc: dict[str, Any]) -> bool:
-        """A cheap look at an event record's JSON: False when no rule can match it, so the caller can
-        skip decoding it (most events on the wire are of types no event rule looks at)."""
+        """A cheap look at an event record (as a JSON dict): False when no rule can match it, so the
+        caller need not pass it on (most events are of types no event rule looks at)."""
         if self.types is not None and doc.get("type") not in self.types:
             return False
         exclude = self.rules.exclude

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from faultline.knowledge.catalog import ActorEntry, Catalog
@@ -110,6 +110,7 @@ class Resolution:
     places: dict[str, PlaceRecord] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     place_mentions: list[Mention] = field(default_factory=list)
+    place_ends: set[int] = field(default_factory=set)  # end offsets of the place mentions
 
     def add_actor_mention(self, record: ActorRecord, start: int, end: int, form: str) -> None:
         existing = self.actors.setdefault(record.key, record)
@@ -120,6 +121,7 @@ class Resolution:
         existing = self.places.setdefault(record.key, record)
         existing.mentions.append((start, end))
         self.place_mentions.append(Mention(start, end, existing.key, existing.kind or "other"))
+        self.place_ends.add(end)
 
 
 def _noun_table(signals: Signals) -> dict[tuple[str, ...], str]:
@@ -188,6 +190,11 @@ class ActorResolver:
     def members(self, actor_id: str) -> tuple[str, ...]:
         return self._members.get(actor_id, ())
 
+    def mention(self, res: Resolution, actor_id: str, start: int, end: int, form: str) -> None:
+        """Add a mention of the catalogue actor ``actor_id`` (its record made at its first mention)."""
+        record = res.actors.get(actor_id)
+        res.add_actor_mention(record if record is not None else self.record(actor_id), start, end, form)
+
     def place_record(self, place_id: str) -> PlaceRecord:
         p = self.gazetteer.places[place_id]
         return PlaceRecord(p.id, p.id, p.name, p.kind, p.country, p.lat, p.lon)
@@ -210,8 +217,8 @@ class ActorResolver:
         fully_named: set[str] = set()
         titled = {m.end + 1 for m in markers for c in m.cues if c.name == "titles"}
         for n, hit in enumerate(hits):
-            forms = list(hit.actors)
-            places = list(hit.places)
+            forms = hit.actors
+            places = hit.places
             if not forms and not places:
                 continue
             if places and forms:
@@ -220,12 +227,15 @@ class ActorResolver:
                 self._place(res, places, hit, res)
             else:
                 licensed = self._licensed(text, folded, hit, hits[n + 1] if n + 1 < len(hits) else None)
-                titled_here = (
-                    {f.actor_id for f in forms} if hit.start in titled else set()
-                )  # "President Erdogan"
                 named = self._actor(
-                    res, text, folded, hit, forms, unambiguous | licensed, fully_named | titled_here
-                )
+                    res,
+                    text,
+                    folded,
+                    hit,
+                    forms,
+                    unambiguous | licensed if licensed else unambiguous,
+                    fully_named | {f.actor_id for f in forms} if hit.start in titled else fully_named,
+                )  # a titled name is a full one: "President Erdogan"
                 if named is not None:
                     fully_named.add(named)
         self._local_forces(res, text, folded, markers, sentences)
@@ -297,7 +307,7 @@ class ActorResolver:
             state = self.catalog.state_of(country)
             target = body or (state.id if state is not None and role == "government" else None)
             if target is not None:
-                res.add_actor_mention(self.record(target), marker.start, marker.end, "local")
+                self.mention(res, target, marker.start, marker.end, "local")
                 taken.append((marker.start, marker.end))
 
     def _unambiguous_ids(self, hits: list[Hit]) -> set[str]:
@@ -317,7 +327,10 @@ class ActorResolver:
             known = self._ambiguous_forms[form] = fold(form.surface).strip() in keys
         return known
 
-    def _choose(self, forms: list[ActorForm], unambiguous: set[str]) -> ActorForm | None:
+    def _choose(self, forms: Sequence[ActorForm], unambiguous: set[str]) -> ActorForm | None:
+        if len(forms) == 1:
+            form = forms[0]
+            return form if form.actor_id in unambiguous or not self._is_ambiguous(form) else None
         usable = [f for f in forms if not self._is_ambiguous(f) or f.actor_id in unambiguous]
         if not usable:
             return None
@@ -338,7 +351,7 @@ class ActorResolver:
         text: str,
         folded: str,
         hit: Hit,
-        forms: list[ActorForm],
+        forms: Sequence[ActorForm],
         unambiguous: set[str],
         fully_named: set[str],
     ) -> str | None:
@@ -350,7 +363,7 @@ class ActorResolver:
         if form.form in ("demonym", "demonym_plural"):
             self._demonym(res, text, folded, hit, form)
             return None
-        res.add_actor_mention(self.record(form.actor_id), hit.start, hit.end, form.form)
+        self.mention(res, form.actor_id, hit.start, hit.end, form.form)
         full = form.form in ("name", "alias") or (form.form == "acronym" and not self._is_ambiguous(form))
         return form.actor_id if full or form.form == "short_name" else None
 
@@ -362,7 +375,7 @@ class ActorResolver:
                 self.body(state.country, "force") if role == "police" else None
             )
             if body:
-                res.add_actor_mention(self.record(body), hit.start, end, "demonym")
+                self.mention(res, body, hit.start, end, "demonym")
                 return
         if role in ("group", "people") and state.country:
             name = " ".join(text[hit.start : end].split())
@@ -371,7 +384,7 @@ class ActorResolver:
             record = ActorRecord(key, None, name, kind, state.country, False, (), f"demonym+{role}")
             res.add_actor_mention(record, hit.start, end, "demonym")
             return
-        res.add_actor_mention(self.record(state.id), hit.start, hit.end, "demonym")
+        self.mention(res, state.id, hit.start, hit.end, "demonym")
 
     def _role_after(self, folded: str, end: int) -> tuple[str | None, int]:
         """The role noun right after a demonym, and the end offset of the noun phrase."""
@@ -393,13 +406,13 @@ class ActorResolver:
         text: str,
         folded: str,
         hit: Hit,
-        forms: list[ActorForm],
-        places: list[PlaceForm],
+        forms: Sequence[ActorForm],
+        places: Sequence[PlaceForm],
         starts: list[int],
         unambiguous: set[str],
     ) -> None:
         form = self._choose(forms, unambiguous)
-        locative = _locative_context(text, folded, hit, starts, {m.end for m in res.place_mentions})
+        locative = _locative_context(text, folded, hit, starts, res.place_ends)
         country_name = (
             form is not None
             and form.form in ("name", "alias")
@@ -408,21 +421,21 @@ class ActorResolver:
         if country_name:
             self._place(res, places, hit, res)
             if not locative:
-                res.add_actor_mention(self.record(form.actor_id), hit.start, hit.end, form.form)
+                self.mention(res, form.actor_id, hit.start, hit.end, form.form)
         elif locative or form is None:
             self._place(res, places, hit, res)
             if form is not None and self._seat_of_government(folded, hit):
-                res.add_actor_mention(self.record(form.actor_id), hit.start, hit.end, "metonym")
+                self.mention(res, form.actor_id, hit.start, hit.end, "metonym")
         else:
-            res.add_actor_mention(self.record(form.actor_id), hit.start, hit.end, form.form)
+            self.mention(res, form.actor_id, hit.start, hit.end, form.form)
 
     def _seat_of_government(self, folded: str, hit: Hit) -> bool:
         """ "the Foreign Ministry in Tehran", "officials in Baghdad": the capital stands for its government."""
         before = folded[max(0, hit.start - 40) : hit.start].split()
         return len(before) >= 2 and before[-1] == "in" and before[-2] in self._seat_nouns
 
-    def _place(self, res: Resolution, places: list[PlaceForm], hit: Hit, context: Resolution) -> None:
-        ids = sorted({p.place_id for p in places})
+    def _place(self, res: Resolution, places: Sequence[PlaceForm], hit: Hit, context: Resolution) -> None:
+        ids = [places[0].place_id] if len(places) == 1 else sorted({p.place_id for p in places})
         if len(ids) > 1:
             countries = {r.country for r in context.places.values()} | {
                 r.country for r in context.actors.values()
@@ -433,7 +446,8 @@ class ActorResolver:
                 ids = local
             elif rule is not None and rule.prefer in ids:
                 ids = [rule.prefer]
-        res.add_place_mention(self.place_record(ids[0]), hit.start, hit.end)
+        record = res.places.get(ids[0])
+        res.add_place_mention(record if record is not None else self.place_record(ids[0]), hit.start, hit.end)
 
 
 _LOCAL_ROLES = {"local_military": "force", "local_police": "police", "local_government": "government"}

@@ -194,8 +194,8 @@ class EventExtractor:
             a, b = bisect_left(mention_starts, start), bisect_left(mention_starts, end)
             lo, hi = bisect_left(trigger_starts, start), bisect_left(trigger_starts, end)
             ml, mh = bisect_left(head_starts, start), bisect_left(head_starts, end)
-            if lo == hi and ml == mh:
-                if a < b:
+            if lo == hi and (ml == mh or not self._objects_present(folded, start, end, head_hits[ml:mh])):
+                if a < b:  # no event here
                     discourse.last_subject = actor_mentions[a].key
                 continue
             triggers = [(h, t) for h in trigger_hits[lo:hi] for t in h.triggers]
@@ -225,6 +225,16 @@ class EventExtractor:
             _carry(discourse, sentence_mentions, found)
         return events
 
+    def _objects_present(self, folded: str, start: int, end: int, heads: list[Hit]) -> bool:
+        """True when the sentence has a word that may begin an object of one of these compound verbs."""
+        present = set(folded[start:end].split())
+        return any(
+            not self._objects[compound.id].first_words.isdisjoint(present)
+            for hit in heads
+            for head in hit.heads
+            for compound in head.compounds
+        )
+
     # ------------------------------------------------------------------------------------- sentence
 
     def _sentence(
@@ -238,13 +248,17 @@ class EventExtractor:
     ) -> list[EventRecord]:
         st = ctx.st
         candidates, weapons = self._candidates(ctx, triggers, heads)
-        self._denials(candidates)
-        self._govern(st, candidates)
+        if not candidates:
+            return []
+        if len(candidates) > 1:  # steps relating one candidate to another
+            self._denials(candidates)
+            self._govern(st, candidates)
         self._anaphora(st, candidates, seen)
         live = [c for c in candidates if not c.absorbed]
         for cand in live:
             self._modality(st, cand)
-        self._subordinate(st, live)
+        if len(live) > 1:
+            self._subordinate(st, live)
         self._time(ctx, candidates)
         merged = self._merge([c for c in live if not c.absorbed])
         self._arm(merged, weapons)

@@ -32,7 +32,7 @@ class PlaceRecord:
     mentions: list[tuple[int, int]] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Mention:
     """One mention of an actor (``key`` into the actor records) or of a place."""
 

@@ -19,7 +19,7 @@ _ABBREVIATIONS = frozenset(
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.+$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Sentence:
     index: int
     start: int

@@ -177,6 +177,7 @@ class PhraseSet:
             if toks:
                 index.setdefault(toks[0], set()).add(toks)
         self._index = {k: sorted(v, key=len, reverse=True) for k, v in index.items()}
+        self.first_words = frozenset(self._index)
 
     def match_at(self, ws: list[str], i: int) -> int:
         """Length in words of the longest phrase starting at word ``i`` (0 when none)."""

@@ -81,6 +81,11 @@ async def test_stories_agent_clusters_copies_and_emits_tagged_articles_and_event
                 "actor:usa.military", "dyad:person.hadi_al_amiri|usa.military"}
     assert {k for k, _ in observed} == subjects and len(observed) == 3 * len(subjects)
     assert {Observation.from_json(v).story_id for _, v in observed} == {tagged[0].story_id}
+    # only the events an event rule may match go on to the alerts agent: the strike and the threat
+    candidates = [Event.from_json(v) for _, v in outbox.to(pipeline.candidates_topic.get_topic_name())]
+    assert sorted(e.type for e in candidates) == ["ASSAULT", "ASSAULT", "ASSAULT", "THREATEN", "THREATEN",
+                                                  "THREATEN"]
+    assert not any(e.negated for e in candidates) and all(e.story_id == tagged[0].story_id for e in candidates)
 
 
 async def test_a_bad_story_request_is_dead_lettered(pipeline, outbox):
@@ -119,12 +124,11 @@ async def test_redelivered_events_raise_no_new_alert(pipeline, outbox):
 async def test_alerts_agent_dead_letters_what_is_not_an_event(pipeline, outbox):
     async with pipeline.alerts_agent.test_context() as agent:
         await agent.put(b"\x00 not json", key=b"x")
-        await agent.put(b'{"type": "ASSAULT"}', key=b"y")  # a type the rules look at, but no event
-        await agent.put(b'{"type": "CONSULT"}', key=b"z")  # no rule looks at it: not even decoded
+        await agent.put(b'{"type": "ASSAULT"}', key=b"y")
     letters = [DeadLetter.from_json(v) for _, v in outbox.to(pipeline.names.dlq)]
-    assert [(d.stage, d.key, d.topic) for d in letters] == [("alerts", "x", pipeline.names.events),
-                                                            ("alerts", "y", pipeline.names.events)]
-    assert all(d.error_type == "SchemaError" for d in letters)
+    topic = pipeline.candidates_topic.get_topic_name()
+    assert [(d.stage, d.key, d.topic, d.error_type) for d in letters] == [
+        ("alerts", "x", topic, "SchemaError"), ("alerts", "y", topic, "SchemaError")]
 
 
 async def test_tables_agent_raises_a_spike_alert_from_a_burst(pipeline, outbox):
