@@ -160,27 +160,16 @@ class Pipeline:
 
     async def each(self, stage: str, stream: Any, compute: Callable[[Any], Any],
                    send: Callable[[Any], Awaitable[None]]) -> None:
-        """The loop every agent runs. A record is acknowledged only once its outputs are with the producer
-        (Faust flushes it before committing offsets), so a crash or a stop never skips one. A failure to
-        send (Kafka refused or unreachable) stops the worker: the unacknowledged record is processed
-        again when it restarts."""
+        """The loop every agent runs: compute (a failure dead-letters the record), send, acknowledge."""
         manual = stream.noack()
         async for event in manual.events():
             try:
-                try:
-                    work = compute(event)
-                except INFRASTRUCTURE_ERRORS:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - bad data or a core failure on this record
-                    await self.dead_letter(stage, exc, event)
-                else:
-                    await send(work)
-            except Exception as exc:
-                log.error("%s: cannot deliver the outputs of %s[%s]@%s (%r); stopping the worker", stage,
-                          event.message.topic, event.message.partition, event.message.offset, exc)
-                await self.app.crash(exc)
-                raise
-            await manual.ack(event)
+                work = compute(event)
+            except INFRASTRUCTURE_ERRORS as exc:
+                await self._stop(stage, event, exc)
+            except Exception as exc:  # noqa: BLE001 - bad data or a core failure on this record
+                work = exc
+            await self._finish(stage, manual, event, work, send)
 
     async def each_batch(self, stage: str, stream: Any, compute_many: Callable[..., Awaitable[list]],
                          send: Callable[[str, bytes], Awaitable[None]], batch: int = 64,
@@ -190,17 +179,30 @@ class Pipeline:
         async for events in manual.noack_take(batch, within=within):
             results = await compute_many([event.value for event in events], self.clock())
             for event, result in zip(events, results, strict=True):
-                try:
-                    if isinstance(result, BaseException):
-                        await self.dead_letter(stage, result, event)
-                    else:
-                        await send(*result)
-                except Exception as exc:
-                    log.error("%s: cannot deliver the outputs of %s[%s]@%s (%r); stopping the worker", stage,
-                              event.message.topic, event.message.partition, event.message.offset, exc)
-                    await self.app.crash(exc)
-                    raise
-                await manual.ack(event)
+                await self._finish(stage, manual, event, result, lambda r: send(*r))
+
+    async def _finish(self, stage: str, stream: Any, event: Any, work: Any,
+                      send: Callable[[Any], Awaitable[None]]) -> None:
+        """Dead-letter a failed record or send its outputs, then acknowledge it. It is acknowledged only
+        once its outputs are with the producer (Faust flushes it before committing offsets), so a crash
+        or a stop never skips a record."""
+        try:
+            if isinstance(work, BaseException):
+                await self.dead_letter(stage, work, event)
+            else:
+                await send(work)
+        except Exception as exc:
+            await self._stop(stage, event, exc)
+        await stream.ack(event)
+
+    async def _stop(self, stage: str, event: Any, exc: BaseException) -> None:
+        """Kafka refused or is unreachable: stop the worker; the unacknowledged record is processed
+        again when it restarts."""
+        message = event.message
+        log.error("%s: cannot deliver the outputs of %s[%s]@%s (%r); stopping the worker", stage, message.topic,
+                  message.partition, message.offset, exc)
+        await self.app.crash(exc)
+        raise exc
 
     # ---- compute: pure calls into the core --------------------------------------------------------------
     def event_steps(self, event: Any) -> list[Step]:

@@ -1,11 +1,12 @@
 """Spike rules: escalation far above the usual rate, per actor, per dyad and per country.
 
-Each event becomes one :class:`Observation` per subject it concerns (each resolved actor, the dyad, the
-country of its place). A subject's :class:`Tally` keeps per-bucket counts and summed escalation weight
-by event type, plus the distinct sources, over the longest rule window (hopping windows of one bucket's
-step), and an EWMA baseline (span ``baseline_span``) of the buckets that have left that window. A spike
-rule fires when the window's count or weight is ``min_ratio`` times the baseline's expectation, with at
-least ``min_count`` events from ``min_sources`` distinct sources.
+An article becomes one :class:`Observation` per subject its counted events concern (each resolved
+actor, the dyad, the country of the place). A subject's :class:`Tally` keeps per-bucket counts and
+summed escalation weight by event type, plus the distinct sources, over the longest rule window
+(hopping windows with a step of one bucket), and an EWMA baseline (span ``baseline_span``) of the
+buckets that have left that window. A spike rule fires when the window's count or weight is
+``min_ratio`` times what the baseline expects, with at least ``min_count`` events from ``min_sources``
+distinct sources. Copies of one story count once per event type (their outlets still add sources).
 
 Time is event time (``published``), so replays are deterministic; events older than the window are
 ignored.

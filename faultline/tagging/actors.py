@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -95,6 +97,7 @@ _DIRECTIONS = frozenset(
         "central",
     }
 )
+_ALNUM = re.compile(r"[^\W_]")  # a letter or digit (str.isalnum)
 _ROLE_KINDS = {
     "force": (("armed_forces",), (".military", ".mil", ".army", ".armed_forces", ".defence_forces")),
     "police": (("security_service",), (".police", ".isf", ".security", ".gendarmerie")),
@@ -487,8 +490,6 @@ def _main_country(res: Resolution) -> str | None:
 
 
 def _nearest_country(res: Resolution, bounds: list[tuple[int, int]], offset: int) -> str | None:
-    from bisect import bisect_right
-
     i = bisect_right([b[0] for b in bounds], offset) - 1
     if i < 0:
         return None
@@ -539,11 +540,9 @@ def _locative_context(
 
 
 def _dateline(text: str, hit: Hit, sentence_starts: list[int]) -> bool:
-    from bisect import bisect_right
-
     i = bisect_right(sentence_starts, hit.start) - 1
     start = sentence_starts[i] if i >= 0 else 0
-    if any(c.isalnum() for c in text[start : hit.start]):
+    if _ALNUM.search(text, start, hit.start):
         return False
     shown = text[hit.start : hit.end]
     follow = text[hit.end : hit.end + 2]

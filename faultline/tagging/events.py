@@ -540,8 +540,9 @@ class EventExtractor:
 
     def _time(self, ctx: _Context, candidates: list[Candidate]) -> None:
         st = ctx.st
-        spans = [(c.i, c.j) for c in candidates]
-        for n in nearest(time_cues(self.cues, st, ctx.published), spans):
+        positions = time_cues(self.cues, st, ctx.published)
+        spans = [(c.i, c.j) for c in candidates] if positions else []
+        for n in nearest(positions, spans):
             dated = candidates[n]
             clause = st.clause_bounds(dated.i)
             for cand in candidates:  # one clause, one event: "a drone strike killed X in January 2020"
@@ -734,7 +735,9 @@ def _capitalised(text: str, start: int) -> bool:
 
 def _proper_word(text: str, start: int, end: int) -> bool:
     """A capitalised word that is not an acronym ("Cooperation", not "IED")."""
-    first = text[start:end].split(maxsplit=1)[0] if text[start:end].strip() else ""
+    if not text[start].isupper():  # a match starts on the first letter of its word
+        return False
+    first = text[start:end].split(maxsplit=1)[0]
     return first[:1].isupper() and first != first.upper()
 
 

@@ -48,5 +48,7 @@ def select_hits(text: str, raw: Iterable[tuple[int, Bundle]]) -> tuple[list[Hit]
             actors = bundle.actors
         selected.append(Hit(start, end, actors, bundle.places, bundle.triggers))
         last_end = end
-    markers = [Hit(start, -neg_end, (), (), (), bundle.cues, bundle.heads) for start, neg_end, bundle in marks]
+    markers = [
+        Hit(start, -neg_end, (), (), (), bundle.cues, bundle.heads) for start, neg_end, bundle in marks
+    ]
     return selected, markers

@@ -20,7 +20,8 @@ from faultline.tagging.cues import Cues
 from faultline.tagging.tokens import SentenceTokens
 
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
-_YEAR_IN = re.compile(r"\b(?:1[89]|20)\d\d\b")
+# A year as a word: "\b(?:1[89]|20)\d\d\b", written to start with its digits so that a search skips ahead to them.
+_YEAR_IN = re.compile(r"(?:1[89]|20)(?<!\w..)\d\d(?!\w)")
 _NEGATION_BEFORE = 4
 _MODAL_BEFORE = 6
 _TIME_WINDOW = 14
@@ -122,9 +123,7 @@ def modality(cues: Cues, st: SentenceTokens, i: int, j: int, base_form: bool, no
     m = Modality()
     m.threatened = st.cue_near("threat", lo, i, 3)
     m.refused = st.cue_near("refusal", lo, i, 4)
-    m.negated = (
-        _negated_before(st, lo, i) or (nominal and _negated_after(cues, st, j, hi)) or _denied(st, i)
-    )
+    m.negated = _negated_before(st, lo, i) or (nominal and _negated_after(cues, st, j, hi)) or _denied(st, i)
     m.future = st.cue_near("willingness", lo, i, 4) or st.cue_near("future", lo, i, _MODAL_BEFORE)
     m.modal = not _MODALS.isdisjoint(ws[max(lo, i - 2) : i])
     m.conditional = not _CONDITIONALS.isdisjoint(ws[lo:i])
@@ -138,7 +137,8 @@ def modality(cues: Cues, st: SentenceTokens, i: int, j: int, base_form: bool, no
 def time_cues(cues: Cues, st: SentenceTokens, published: datetime | None) -> list[int]:
     """Word positions of expressions placing an event in the past ("in November", "in 2019", "years ago")."""
     ws = st.words
-    found: list[int] = [a for a, _ in st.occurrences("historical")]
+    historical = st.cues.get("historical")
+    found: list[int] = [a for a, _ in historical] if historical else []
     if cues.months.isdisjoint(ws) and not _YEAR_IN.search(st.text, st.start, st.end):
         return sorted(found)
     for k in range(1, len(ws)):

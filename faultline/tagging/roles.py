@@ -129,7 +129,9 @@ class RoleFinder:
         self.cues = cues
 
     @staticmethod
-    def usable(st: SentenceTokens, mentions: list[TokMention], attribution: Attribution | None) -> list[TokMention]:
+    def usable(
+        st: SentenceTokens, mentions: list[TokMention], attribution: Attribution | None
+    ) -> list[TokMention]:
         """The mentions that may fill a role: those outside the words of the attribution."""
         if attribution is None:
             return mentions
@@ -222,7 +224,7 @@ class RoleFinder:
         same_clause = [m for m in before if m.a >= lo and not _preceded_by_preposition(self.cues, st, m)]
         if same_clause:
             return same_clause[0 if leftmost else -1].key
-        if carry and discourse.last_subject and any(w in _PRONOUNS for w in st.words[lo:i]):
+        if carry and discourse.last_subject and not _PRONOUNS.isdisjoint(st.words[lo:i]):
             return discourse.last_subject
         heads = [m for m in before if not _preceded_by_preposition(self.cues, st, m)]
         if heads:
