@@ -25,9 +25,15 @@ test: venv
 lint: venv
 	$(BIN)/ruff check faultline producers processors indexers deploy tests bench
 
+# Benchmarks need the local stack (started by `make up` or `.venv/bin/faultline stack up`); results go to
+# bench/RESULTS.md.
 bench: venv
 	$(BIN)/pip install --quiet -e '.[bench]'
-	$(BIN)/python -m bench $(ARGS)
+	$(BIN)/faultline stack up
+	$(BIN)/python bench/tagging.py --write
+	$(BIN)/python bench/producers.py
+	$(BIN)/python bench/indexers.py
+	$(BIN)/python bench/processors.py
 
 clean-venv:
 	rm -rf $(VENV)
