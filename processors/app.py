@@ -250,12 +250,15 @@ class Pipeline:
 
     async def apply(self, steps: list[Step], table: Any) -> None:
         """Alerts first, acknowledged by the broker; then the state that records them."""
+        deliveries = []
         for step in steps:
             if step.alert is not None:
-                await self.outbox.send(self.names.alerts, step.alert.alert_id, step.alert.to_json(), "alert",
-                                       wait=True)
-                log.info("alert %s r%d %s: %s", step.alert.alert_id, step.alert.revision, step.alert.severity,
-                         step.alert.title)
+                alert = step.alert
+                deliveries.append(await self.outbox.send(self.names.alerts, alert.alert_id, alert.to_json(),
+                                                         "alert"))
+                log.info("alert %s r%d %s: %s", alert.alert_id, alert.revision, alert.severity, alert.title)
+        await asyncio.gather(*deliveries)
+        for step in steps:
             if step.state is not None:
                 table[step.key] = step.state
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import ssl
+from collections.abc import Awaitable
 from typing import Any, Protocol
 
 import faust
@@ -64,7 +65,10 @@ def headers(record_type: str) -> list[tuple[str, bytes]]:
 
 class Outbox(Protocol):
     async def send(self, topic: str, key: str | None, value: bytes, record_type: str, *,
-                   wait: bool = False) -> None: ...
+                   wait: bool = False) -> Awaitable[Any]:
+        """Hand the record to the producer; the returned awaitable completes once the broker has it
+        (``wait=True``: before returning)."""
+        ...
 
 
 class FaustOutbox:
@@ -75,9 +79,10 @@ class FaustOutbox:
         self.app = app
 
     async def send(self, topic: str, key: str | None, value: bytes, record_type: str, *,
-                   wait: bool = False) -> None:
+                   wait: bool = False) -> Awaitable[Any]:
         producer = await self.app.maybe_start_producer()
         fut = await producer.send(topic, key.encode("utf-8") if key is not None else None, value,
                                   partition=None, timestamp=None, headers=headers(record_type))
         if wait:
             await fut
+        return fut

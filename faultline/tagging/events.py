@@ -269,7 +269,7 @@ class EventExtractor:
         if not merged:
             return []
         casualties = count_casualties(self.cues, st)
-        usable = self.roles.usable(st, ctx.mentions, ctx.attribution)
+        usable = self.roles.usable(ctx.mentions, ctx.attribution)
         places = self._sentence_places(st, ctx.places)
         out: list[EventRecord] = []
         counted = False

@@ -129,9 +129,7 @@ class RoleFinder:
         self.cues = cues
 
     @staticmethod
-    def usable(
-        st: SentenceTokens, mentions: list[TokMention], attribution: Attribution | None
-    ) -> list[TokMention]:
+    def usable(mentions: list[TokMention], attribution: Attribution | None) -> list[TokMention]:
         """The mentions that may fill a role: those outside the words of the attribution."""
         if attribution is None:
             return mentions

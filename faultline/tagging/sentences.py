@@ -17,6 +17,7 @@ _ABBREVIATIONS = frozenset(
     p.m al pres sheikh messrs""".split()
 )
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.+$")
+_LONGEST = max(len(a) for a in _ABBREVIATIONS) + 1
 
 
 @dataclass(slots=True)
@@ -27,6 +28,9 @@ class Sentence:
 
 
 def _is_abbreviation(text: str, dot_at: int) -> bool:
+    before = text[dot_at - _LONGEST : dot_at] if dot_at >= _LONGEST else ""
+    if before.isascii() and before.isalpha():
+        return False  # a word too long to be an abbreviation
     match = _LAST_WORD.search(text, max(0, dot_at - 12), dot_at + 1)
     if match is None:
         return False

@@ -36,26 +36,27 @@ class CueIndex:
     """Every cue list, indexed by each phrase's least common word, for a single scan per sentence.
 
     Anchoring phrases on a content word ("according to" on "according", "the strike" on "strike") keeps the
-    scan from stopping at every "the", "to" or "in".
+    scan from stopping at every "the", "to" or "in". Under each anchor word, phrases are grouped by their
+    length and the anchor's place in them, longest first: at a position, each group is one lookup of the
+    words around it.
     """
 
     def __init__(self, lists: Mapping[str, Iterable[str]]) -> None:
-        index: dict[str, dict[tuple[tuple[str, ...], int], set[str]]] = {}
+        index: dict[str, dict[tuple[int, int], dict[tuple[str, ...], set[str]]]] = {}
         for name, phrases in lists.items():
             for phrase in phrases:
                 toks = words(phrase)
                 if not toks:
                     continue
                 anchor = next((k for k, w in enumerate(toks) if w not in _FUNCTION_WORDS), 0)
-                index.setdefault(toks[anchor], {}).setdefault((toks, anchor), set()).add(name)
+                group = index.setdefault(toks[anchor], {}).setdefault((anchor, len(toks)), {})
+                group.setdefault(toks, set()).add(name)
         self._index = {
             word: tuple(
-                sorted(
-                    ((p, k, tuple(sorted(n))) for (p, k), n in entries.items()),
-                    key=lambda e: (-len(e[0]), e[1]),
-                )
+                (anchor, k, {toks: tuple(sorted(names)) for toks, names in group.items()})
+                for (anchor, k), group in sorted(groups.items(), key=lambda g: (-g[0][1], g[0][0]))
             )
-            for word, entries in index.items()
+            for word, groups in index.items()
         }
 
     def scan(self, ws: list[str]) -> dict[str, list[Span]]:
@@ -65,33 +66,30 @@ class CueIndex:
         n = len(ws)
         taken: set[tuple[str, int]] = set()
         for pos, w in enumerate(ws):
-            candidates = get(w)
-            if candidates is None:
+            groups = get(w)
+            if groups is None:
                 continue
-            for phrase, anchor, names in candidates:
+            for anchor, k, phrases in groups:
                 a = pos - anchor
-                k = len(phrase)
-                if k > 1 and (a < 0 or a + k > n or tuple(ws[a : a + k]) != phrase):
+                if a < 0 or a + k > n:
+                    continue
+                names = phrases.get(tuple(ws[a : a + k]))
+                if names is None:
                     continue
                 for name in names:
                     if (name, a) not in taken:
                         taken.add((name, a))
-                        spans = found.get(name)
-                        if spans is None:
-                            found[name] = [(a, a + k)]
-                        else:
-                            spans.append((a, a + k))
+                        found.setdefault(name, []).append((a, a + k))
         for spans in found.values():
-            if len(spans) > 1:
-                spans.sort()
+            spans.sort()
         return found
 
 
 def _split_words(folded: str, start: int, end: int) -> tuple[list[str], list[int], list[int]]:
     """Words of ``folded[start:end]`` with their start and end offsets.
 
-    Folded text separates words by single characters that are all plain spaces, so a split on " " yields
-    the words and the empty strings between runs of spaces; each piece is followed by one space.
+    Every separator in folded text is a plain space, so splitting on " " gives the words and, where spaces
+    run together, empty strings; each piece is followed by one space, which locates the next one.
     """
     pieces = folded[start:end].split(" ")
     offsets = map(add, accumulate(map(len, pieces), initial=start), count())
@@ -179,13 +177,10 @@ class PhraseSet:
         self._index = {k: sorted(v, key=len, reverse=True) for k, v in index.items()}
         self.first_words = frozenset(self._index)
 
-    def match_at(self, ws: list[str], i: int) -> int:
-        """Length in words of the longest phrase starting at word ``i`` (0 when none)."""
-        phrases = self._index.get(ws[i])
-        return _longest_at(ws, i, phrases) if phrases else 0
-
     def first(self, ws: list[str], lo: int, hi: int) -> Span | None:
         """The first phrase occurrence inside ws[lo:hi]."""
+        if self.first_words.isdisjoint(ws[lo:hi]):
+            return None
         index = self._index
         for i in range(lo, min(hi, len(ws))):
             phrases = index.get(ws[i])
@@ -197,6 +192,8 @@ class PhraseSet:
 
     def last(self, ws: list[str], lo: int, hi: int) -> Span | None:
         """The last phrase occurrence inside ws[lo:hi]."""
+        if self.first_words.isdisjoint(ws[max(lo, 0) : max(hi, 0)]):
+            return None
         index = self._index
         for i in range(min(hi, len(ws)) - 1, max(lo, 0) - 1, -1):
             phrases = index.get(ws[i])

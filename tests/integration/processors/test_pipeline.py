@@ -128,3 +128,31 @@ def test_a_poison_record_lands_on_the_dead_letter_topic(pipeline_settings, start
     tagged = read_topic(pipeline_settings, pipeline_settings.names.tagged_articles, until=lambda rs: any(
         r.key == b"after-poison" for r in rs))
     assert any(r.key == b"after-poison" for r in tagged)
+
+
+def test_two_workers_share_the_partitions_and_raise_one_alert(pipeline_settings, start_worker, seed_path):
+    from kafka import KafkaAdminClient
+
+    first, second = start_worker("one", ready=False), start_worker("two", ready=False)
+    first.wait_ready()
+    admin = KafkaAdminClient(bootstrap_servers=pipeline_settings.bootstrap_servers,
+                             **pipeline_settings.kafka_client_options())
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            (group,) = admin.describe_consumer_groups([pipeline_settings.names.processor_app])
+            if group.state == "Stable" and len(group.members) == 2 and all(
+                    m.member_assignment and m.member_assignment.assignment for m in group.members):
+                break
+            time.sleep(0.5)
+        assert len(group.members) == 2, f"the group has {len(group.members)} members"
+    finally:
+        admin.close()
+    second.wait_ready()
+
+    copies = [seed_article(seed_path, f"copy-{i}", outlet) for i, outlet in enumerate(["Wire One", "Daily Two"])]
+    publish_articles(pipeline_settings, copies)
+    alerts = alerts_of(read_topic(pipeline_settings, pipeline_settings.names.alerts, idle=3.0, until=lambda rs: any(
+        is_strike_alert(a) and a.sources >= 2 for a in alerts_of(rs))))
+    strike = [a for a in alerts if is_strike_alert(a)]
+    assert len({a.alert_id for a in strike}) == 1 and max(a.sources for a in strike) == 2, dump(alerts)

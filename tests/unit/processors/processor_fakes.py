@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -20,9 +21,13 @@ NOW = T0 + timedelta(minutes=3)
 class RecordingOutbox:
     def __init__(self) -> None:
         self.sent: list[tuple[str, str | None, bytes, str, bool]] = []
+        self.delivered: list = []  # the futures handed back, all done: the broker "has" every record
 
     async def send(self, topic, key, value, record_type, *, wait=False):
         self.sent.append((topic, key, value, record_type, wait))
+        self.delivered.append(asyncio.get_running_loop().create_future())
+        self.delivered[-1].set_result(None)
+        return self.delivered[-1]
 
     def to(self, topic: str) -> list[tuple[str | None, bytes]]:
         return [(k, v) for t, k, v, _, _ in self.sent if t == topic]

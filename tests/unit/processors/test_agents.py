@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from alerting_builders import NEGATED, STRIKE, T0, THREAT, article, hostile_event, strike_events
@@ -109,7 +110,6 @@ async def test_alerts_agent_raises_one_alert_per_development_and_records_it(pipe
     assert [(a.rule, a.revision, a.sources) for a in alerts] == [("lethal_assault_state_forces", r, r)
                                                                   for r in (1, 2, 3)]
     assert len({a.alert_id for a in alerts}) == 1 and alerts[0].severity == "high"
-    assert all(w for t, _, _, _, w in outbox.sent if t == pipeline.names.alerts)  # sent and acknowledged
     state = pipeline.developments.get(f"lethal_assault_state_forces|st-1/{copies[0].dyad}")
     assert state["alert"]["revision"] == 3
 
@@ -183,3 +183,30 @@ async def test_a_send_failure_stops_the_agent_instead_of_dead_lettering(pipeline
             raise AssertionError("the failure must propagate")
     assert isinstance(pipeline.app.crash_reason, ConnectionError)  # the worker is told to stop; the record stays unacknowledged
     assert outbox.sent == []
+
+
+async def test_state_is_written_only_once_the_broker_has_the_alerts(pipeline, outbox):
+    pending = []
+
+    async def slow_send(topic, key, value, record_type, *, wait=False):
+        outbox.sent.append((topic, key, value, record_type, wait))
+        pending.append(asyncio.get_running_loop().create_future())
+        return pending[-1]
+
+    outbox.send = slow_send
+    strike = strike_events("a1")[0]
+    key = f"lethal_assault_state_forces|st-1/{strike.dyad}"
+    async with pipeline.alerts_agent.test_context() as agent:
+        await agent.put(strike.to_json(), key=strike.dyad.encode(), wait=False)
+        for _ in range(100):
+            if pending:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        assert len(pending) == 1 and pipeline.developments.get(key) is None  # not before the broker has it
+        pending[0].set_result(None)
+        for _ in range(100):
+            if pipeline.developments.get(key) is not None:
+                break
+            await asyncio.sleep(0.01)
+    assert pipeline.developments.get(key)["alert"]["revision"] == 1
