@@ -167,7 +167,19 @@ class PlaceTag(BaseModel):
     mentions: list[Mention] = Field(default_factory=list)
 
 
-class EventTag(BaseModel):
+class EventFacts(BaseModel):
+    """What an event asserts beyond its type: modality flags, casualties and PLOVER weight."""
+
+    negated: bool = False
+    hypothetical: bool = False
+    historical: bool = False
+    attributed_to: str | None = None
+    dead: int | None = None
+    injured: int | None = None
+    weight: float = 0.0
+
+
+class EventTag(EventFacts):
     event_id: str | None = None
     type: str
     mode: str | None = None
@@ -176,13 +188,6 @@ class EventTag(BaseModel):
     source_id: str | None = None
     target_id: str | None = None
     place: str | None = None
-    negated: bool = False
-    hypothetical: bool = False
-    historical: bool = False
-    attributed_to: str | None = None
-    dead: int | None = None
-    injured: int | None = None
-    weight: float = 0.0
     sentence: Span
     evidence: Evidence
     rule: str
@@ -243,7 +248,7 @@ class PlaceRef(BaseModel):
     lon: float | None = None
 
 
-class Event(Record):
+class Event(Record, EventFacts):
     record_type: Literal["event"] = "event"
     event_id: str
     article_id: str
@@ -254,13 +259,6 @@ class Event(Record):
     target: ActorRef | None = None
     dyad: str | None = None  # "source_id|target_id"
     place: PlaceRef | None = None
-    negated: bool = False
-    hypothetical: bool = False
-    historical: bool = False
-    attributed_to: str | None = None
-    dead: int | None = None
-    injured: int | None = None
-    weight: float = 0.0
     sentence: str = ""
     evidence: Evidence
     rule: str
