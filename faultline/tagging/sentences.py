@@ -43,11 +43,12 @@ def split_sentences(text: str) -> list[Sentence]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _CANDIDATE.finditer(text):
-        stop = text[match.start()] != "\n"
-        if stop and text[match.start()] == "." and _is_abbreviation(text, match.start()):
+        at, after = match.span()
+        mark = text[at]
+        if mark == "." and _is_abbreviation(text, at):
             continue
-        spans.append((start, match.end() if stop else match.start()))
-        start = match.end()
+        spans.append((start, at if mark == "\n" else after))
+        start = after
     spans.append((start, len(text)))
     sentences: list[Sentence] = []
     for s, e in spans:
