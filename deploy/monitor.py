@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+
 from faultline.schema import Alert
 from faultline.settings import Settings
 

@@ -33,6 +33,7 @@ from typing import Any
 
 import faust
 
+from deploy.metrics import ALERTS, ERRORS, RECORDS_IN, RECORDS_OUT
 from faultline.alerting.event_rules import Step
 from faultline.alerting.spikes import Observation
 from faultline.alerting.subscriptions import SubscriptionSet
@@ -186,8 +187,10 @@ class Pipeline:
         """Dead-letter a failed record or send its outputs, then acknowledge it. It is acknowledged only
         once its outputs are with the producer (Faust flushes it before committing offsets), so a crash
         or a stop never skips a record."""
+        RECORDS_IN.labels("worker", event.message.topic).inc()
         try:
             if isinstance(work, BaseException):
+                ERRORS.labels("worker", f"dead_letter_{stage}").inc()
                 await self.dead_letter(stage, work, event)
             else:
                 await send(work)
@@ -235,6 +238,7 @@ class Pipeline:
         assignment = self.story_index.assign_sketch(request.article_id, tuple(request.sketch), request.published)
         out = request.stamped(assignment.story_id, self.core.events.may_match)
         await self.outbox.send(self.names.tagged_articles, request.article_id, out.tagged, "tagged_article")
+        RECORDS_OUT.labels("worker", self.names.tagged_articles).inc()
         for key, value in out.events:
             await self.outbox.send(self.names.events, key, value, "event")
         for key, value in out.candidates:
@@ -256,6 +260,7 @@ class Pipeline:
                 alert = step.alert
                 deliveries.append(await self.outbox.send(self.names.alerts, alert.alert_id, alert.to_json(),
                                                          "alert"))
+                ALERTS.labels(alert.severity).inc()
                 log.info("alert %s r%d %s: %s", alert.alert_id, alert.revision, alert.severity, alert.title)
         await asyncio.gather(*deliveries)
         for step in steps:

@@ -32,6 +32,9 @@ def build_pipeline(settings: Settings, *, rules_path: Path | None = None, datadi
 def run_worker(settings: Settings, *, rules_path: Path | None = None, datadir: Path | None = None,
                taggers: int = 0) -> int:
     """Blocks until the worker stops (SIGTERM/SIGINT stop it cleanly); returns its exit code."""
+    from deploy.metrics import serve
+
+    serve(settings, "worker")
     pipeline = build_pipeline(settings, rules_path=rules_path, datadir=datadir, taggers=taggers)
     worker = faust.Worker(pipeline.app, loglevel=settings.log_level, quiet=True, override_logging=False,
                           redirect_stdouts=False)
