@@ -57,8 +57,10 @@ def event_key(event: Event) -> str:
 
 def tag_article(article: Article, result: TagResult, *, tagged_at: datetime,
                 story_id: str | None = None) -> TaggedArticle:
-    """The article with its tags; every event carries its stable ``event_id``."""
-    events = [tag.model_copy(update={"event_id": event_id(article.article_id, tag)}) for tag in result.events]
+    """The article with its tags; every event carries its stable ``event_id``: the tagger's own (so that
+    `faultline tag` and the pipeline name an event alike), or one derived here for tags that lack it."""
+    events = [tag if tag.event_id else tag.model_copy(update={"event_id": event_id(article.article_id, tag)})
+              for tag in result.events]
     return TaggedArticle(
         **article.model_dump(exclude={"record_type", "schema_version"}),
         actors=result.actors,

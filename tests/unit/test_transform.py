@@ -136,3 +136,14 @@ def test_an_article_without_events_gives_no_event_records():
     res = _result(art.tagging_text()).model_copy(update={"events": []})
     tagged = tag_article(art, res, tagged_at=NOW)
     assert tagged.events == [] and events_of(tagged) == []
+
+
+def test_the_taggers_own_event_id_is_kept_so_tag_and_pipeline_agree():
+    from faultline.tagging import Tagger
+
+    art = _article(content="A drone strike killed two fighters near Baghdad on Friday, officials said.")
+    result = Tagger.load().tag(art.tagging_text(), doc_id=art.article_id, published=art.published)
+    assert result.events and all(e.event_id for e in result.events)
+    tagged, events = transform(art, result, tagged_at=NOW)
+    assert [e.event_id for e in events] == [e.event_id for e in result.events]
+    assert [e.event_id for e in tagged.events] == [e.event_id for e in result.events]
