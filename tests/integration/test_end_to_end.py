@@ -140,3 +140,43 @@ def test_the_seed_article_raises_its_alert_on_alerts_tail(settings, cleanup_name
     assert strike, f"no high-severity US -> Kataib Hezbollah ASSAULT alert among {[a.title for a in alerts]}; " \
                    f"worker log: {(tmp_path / 'worker.log').read_text()[-2000:]}"
     assert any("drone strike" in ev.sentence.lower() for ev in strike[0].evidence)
+
+
+def test_ctrl_c_stops_the_pipeline_cleanly(settings, es, cleanup_namespace, feed_server, tmp_path):
+    """SIGINT: the producer stops first, worker and indexer flush; exit 0 and no child left behind."""
+    import re
+    import signal
+
+    root, base = feed_server
+    registry = tmp_path / "feeds.yaml"
+    registry.write_text(yaml.safe_dump({"feeds": [
+        {"id": f"f{i}", "url": f"{base}/{f.name}", "outlet": f.stem}
+        for i, f in enumerate(sorted(root.glob("*2026-08-13*.xml")))
+    ]}))
+    log = tmp_path / "up.log"
+    proc = subprocess.Popen([sys.executable, "-m", "faultline.cli.main", "up", "--quiet", "--allow-private-addresses",
+                             "--stale-after", str(24 * 365 * 20), "--feeds", str(registry)],
+                            env=_env(settings, tmp_path), stdout=subprocess.DEVNULL, stderr=open(log, "wb"))
+    try:
+        deadline = time.monotonic() + 240
+        indexed = 0
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                indexed = es.count(index=settings.names.articles_alias)["count"]
+            except Exception:  # noqa: BLE001 - the alias appears after init
+                indexed = 0
+            if indexed:
+                break
+            time.sleep(2)
+        assert indexed > 0, log.read_text()[-3000:]
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=180) == 0, log.read_text()[-3000:]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    children = [int(p) for p in re.findall(r"started \w+ \(pid (\d+)\)", log.read_text())]
+    assert len(children) == 3
+    for pid in children:
+        assert not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().split(")")[1][:3], \
+            f"child {pid} outlived `faultline up`"
+    assert "stopping (signal 2)" in log.read_text()
