@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import signal
 import subprocess
 import sys
@@ -36,13 +35,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from results import RESULTS, write_section  # noqa: E402 - bench/ is on sys.path when run as a script
+
 from faultline.schema import Alert, Article  # noqa: E402
 from faultline.settings import load_settings  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "data" / "corpus"
 SEED = SHARED / "seed" / "article.md"
-RESULTS = REPO / "bench" / "RESULTS.md"
+
 START, END = "<!-- processors:start -->", "<!-- processors:end -->"
 
 
@@ -357,13 +358,7 @@ def write_results(runs: list[dict], lat: dict, tagging_ms: float, args) -> None:
         f"Targets: >= 1,000 articles/s sustained; p95 <= 1 s at 200 articles/s. Worker during the latency run: "
         f"{lat['cpu_s']} CPU s, peak RSS {lat['peak_rss_mib']} MiB.", END,
     ]
-    section = "\n".join(lines) + "\n"
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END) + "\n?", lambda _: section, text, flags=re.DOTALL)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
+    write_section("processors", "\n".join(line for line in lines if line not in (START, END)))
     print(f"wrote the Processors section of {RESULTS}")
 
 

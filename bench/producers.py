@@ -21,7 +21,6 @@ import json
 import multiprocessing
 import os
 import platform
-import re
 import subprocess
 import sys
 import threading
@@ -29,8 +28,10 @@ import time
 import uuid
 from pathlib import Path
 
+from results import RESULTS, write_section  # noqa: E402 - bench/ is on sys.path when run as a script
+
 REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "bench" / "RESULTS.md"
+
 START, END = "<!-- producers:start -->", "<!-- producers:end -->"
 
 
@@ -225,13 +226,7 @@ def write_results(rows: list[dict], args) -> None:
               "and the final flush. The warm run is a new process: its validators and seen-state come from the "
               "compacted topic, which is what makes most feeds answer 304 and the rest publish only their new "
               "entry.", END]
-    section = "\n".join(lines) + "\n"
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END) + "\n?", lambda _: section, text, flags=re.DOTALL)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
+    write_section("producers", "\n".join(line for line in lines if line not in (START, END)))
     print(f"wrote the Producers section of {RESULTS}")
 
 

@@ -23,9 +23,11 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from results import write_section as _write  # noqa: E402 - bench/ is on sys.path when run as a script
+
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("FAULTLINE_SHARED", REPO.parent / "shared")) / "data" / "corpus"
-RESULTS = REPO / "bench" / "RESULTS.md"
+
 FILES = ("aljazeera_2025_05.jsonl", "bbc_news_2004_2005.jsonl", "reuters21578.jsonl")
 FIVE_KB = 5_000
 FIVE_KB_ROW = "articles of 4-6 KB"
@@ -129,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     table = render(rows, args.limit)
     print(table)
     if args.write:
-        write_section(table)
+        _write("tagging", table)
     return 0
 
 
@@ -172,17 +174,6 @@ def target_line(rows) -> str:
                 f"{'met' if met else 'not met'}."
             )
     return ""
-
-
-def write_section(table: str) -> None:
-    start, end = "<!-- tagging:start -->", "<!-- tagging:end -->"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    block = f"{start}\n{table}\n{end}"
-    if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
