@@ -75,13 +75,34 @@ def names() -> Names:
 
 
 @pytest.fixture
-def settings(stack: Settings, names: Names) -> Settings:
-    """Settings pointing at the real services, with this test's own namespace."""
-    return stack.model_copy(update={"namespace": names.namespace})
+def settings(stack: Settings, names: Names):
+    """Settings pointing at the real services, with this test's own namespace; its topics are deleted after."""
+    yield stack.model_copy(update={"namespace": names.namespace})
+    delete_namespace_topics(stack, names.namespace)
+
+
+def delete_namespace_topics(settings: Settings, namespace: str) -> None:
+    """Remove a test namespace's topics (its own, Faust's and the consumer groups' data go with them)."""
+    from kafka import KafkaAdminClient
+
+    try:
+        admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, request_timeout_ms=30000,
+                                 **settings.kafka_client_options())
+    except Exception:  # noqa: BLE001 - a broker that is gone leaves nothing to clean
+        return
+    try:
+        doomed = [t for t in admin.list_topics() if t.startswith((f"{namespace}.", f"{namespace}-"))]
+        if doomed:
+            admin.delete_topics(doomed, timeout_ms=30000)
+    except Exception:  # noqa: BLE001 - cleanup must not fail a test
+        pass
+    finally:
+        admin.close()
 
 
 @pytest.fixture
-def kafka_bootstrap(stack: Settings) -> str:
+def kafka_bootstrap(stack: Settings, names: Names):
+    """The real broker's address; the topics of this test's namespace are deleted afterwards."""
     from kafka import KafkaAdminClient
 
     try:
@@ -89,7 +110,8 @@ def kafka_bootstrap(stack: Settings) -> str:
                          **stack.kafka_client_options()).close()
     except Exception as exc:  # noqa: BLE001
         require(False, f"Kafka unreachable at {stack.kafka_bootstrap}: {exc}")
-    return stack.kafka_bootstrap
+    yield stack.kafka_bootstrap
+    delete_namespace_topics(stack, names.namespace)
 
 
 @pytest.fixture
