@@ -9,7 +9,8 @@ from faultline.tagging.tokens import CueIndex
 SCANNED = (
     "negation", "denial", "refusal", "future", "willingness", "hypothetical", "threat", "reporting", "background",
     "historical", "casualty_dead", "casualty_injured", "casualty_both", "disaster", "weapon_verbs", "anaphora_events",
-    "relative_location", "descriptive", "defensive", "economic",
+    "relative_location", "descriptive", "defensive", "economic", "conflict_anchors",
+    "threat_objects",
 )  # fmt: skip
 
 
@@ -26,6 +27,8 @@ class Cues:
         self.quantities = {" ".join(fold(k).split()): v for k, v in signals.quantities.items()}
         self.weak = _folded(signals.cue("weak_triggers"))
         self.economic_weak = _folded(signals.cue("economic_weak"))
+        self.ambiguous = _folded(signals.cue("ambiguous_triggers"))
+        self.verbal_attack = _folded(signals.cue("verbal_attack"))
         self.be = frozenset(p for p in _folded(signals.cue("passive_be")) if " " not in p)
         self.prepositions = frozenset({
             "of", "in", "at", "from", "with", "for", "on", "by", "against", "between", "near", "into", "to", "over",

@@ -37,6 +37,7 @@ from faultline.tagging.casualties import count_casualties
 from faultline.tagging.cues import Cues
 from faultline.tagging.lexicon import CompoundHead, Hit
 from faultline.tagging.modality import background_start, modality, nearest, time_cues
+from faultline.tagging.normalise import fold
 from faultline.tagging.records import Mention
 from faultline.tagging.roles import Attribution, Discourse, RoleFinder, TokMention, find_attribution
 from faultline.tagging.sentences import Sentence
@@ -75,6 +76,8 @@ _ADVERBS = frozenset(
     }
 )
 _RELATIVES = frozenset({"which", "where", "who", "whose", "whom"})
+_ARMED_KINDS = frozenset({"armed_forces", "security_service", "armed_group"})
+_SPORT_WORDS = 3
 _PROTEST_REACH = 2
 _EVIDENCE_GAP = 80
 _TARGET_PLACE_REACH = 14
@@ -152,6 +155,10 @@ class _Context:
     places: list[Mention]
     attribution: Attribution | None
     published: datetime | None
+    armed: bool  # the sentence names an armed actor of the catalogue
+    states: int  # how many different states and governments the sentence names
+    states_before: frozenset[int]  # word indices right after a state's demonym or possessive ("Israeli", "Russia's")
+    anchors: _Anchors  # conflict words of the article, for the sentences around this one
 
 
 class EventExtractor:
@@ -161,6 +168,8 @@ class EventExtractor:
         self.resolver = resolver
         self.roles = RoleFinder(cues)
         self._objects = {c.id: PhraseSet(c.objects) for c in signals.compounds}
+        self._anchor_words = _phrase_pattern(signals.cue("conflict_anchors"))
+        self._sport_words = _phrase_pattern(signals.cue("sport_words"))
         self._past = frozenset(
             t.surface
             for t in signals.triggers
@@ -189,6 +198,7 @@ class EventExtractor:
         mention_starts = [m.start for m in actor_mentions]
         place_mentions = sorted(res.place_mentions, key=lambda m: (m.start, m.end))
         place_starts = [m.start for m in place_mentions]
+        anchors = _Anchors(self._anchor_words, self._sport_words, folded, sentences)
         for sentence in sentences:
             start, end = sentence.start, sentence.end
             a, b = bisect_left(mention_starts, start), bisect_left(mention_starts, end)
@@ -215,6 +225,10 @@ class EventExtractor:
                 place_mentions[pa:pb],
                 find_attribution(self.cues, st, tok_mentions, text),
                 published,
+                any(res.actors[m.key].kind in _ARMED_KINDS for m in sentence_mentions),
+                len({m.key for m in sentence_mentions if res.actors[m.key].kind in ("state", "government")}),
+                self._states_before(st, tok_mentions, sentence_mentions, res),
+                anchors,
             )
             found = self._sentence(ctx, triggers, heads, discourse, seen, res)
             if found:
@@ -332,6 +346,11 @@ class EventExtractor:
                 continue  # "the killed commander": an attribute, not a report
             if i in descriptive or i - 1 in descriptive:
                 continue  # "tasked with fighting": a role, not an act
+            if self._ambiguous(trigger) or (self.signals.types[trigger.type].conflict and ctx.anchors.sport):
+                if not self._anchored(ctx, trigger, i, triggers):
+                    if trigger.lemma not in self.cues.verbal_attack or ctx.anchors.sport:
+                        continue  # "shares hit a high", "Wales beat Ireland": a figure of speech
+                    trigger = self._criticism(trigger)  # "the Tories attacked the plans"
             cand = Candidate(
                 trigger,
                 hit.start,
@@ -365,6 +384,42 @@ class EventExtractor:
             weapons.remove(weapon)
             candidates.append(weapon)
         return [c for c in candidates if not c.absorbed], weapons
+
+    @staticmethod
+    def _states_before(
+        st: SentenceTokens, toks: list[TokMention], mentions: list[Mention], res: Resolution
+    ) -> frozenset[int]:
+        out: set[int] = set()
+        for tok, m in zip(toks, mentions, strict=True):
+            if res.actors[m.key].kind not in ("state", "government"):
+                continue
+            if m.form in ("demonym", "demonym_plural"):
+                out.add(tok.b)
+            elif tok.b < len(st) and st.words[tok.b] == "s":
+                out.add(tok.b + 1)
+        return frozenset(out)
+
+    def _ambiguous(self, trigger: Trigger) -> bool:
+        ambiguous = self.cues.ambiguous
+        return trigger.mode != "Sexual" and (trigger.surface in ambiguous or trigger.lemma in ambiguous)
+
+    def _anchored(self, ctx: _Context, trigger: Trigger, i: int, triggers: list[tuple[Hit, Trigger]]) -> bool:
+        """The sentence shows armed conflict: a conflict word, an armed actor, an unambiguous attack, or a
+        state's attack ("Israeli strikes", "Russia's attack")."""
+        if i in ctx.states_before and not ctx.anchors.sport:
+            return True
+        cues = ctx.st.cues
+        if ctx.armed or "conflict_anchors" in cues:
+            return True
+        if trigger.type == "THREATEN" and ("threat_objects" in cues or ctx.states > 1):
+            return True  # "warned of consequences", "China warned the UK"
+        if any(t.type == "ASSAULT" and not self._ambiguous(t) for _, t in triggers):
+            return True
+        return ctx.anchors.near(ctx.sentence.index)  # "... was beaten. She was hospitalised."
+
+    def _criticism(self, trigger: Trigger) -> Trigger:
+        return Trigger(f"{trigger.id}+verbal", trigger.surface, "ACCUSE", "Disapprove", trigger.pos, trigger.form,
+                       trigger.lemma)  # fmt: skip
 
     def _compound(
         self,
@@ -678,6 +733,47 @@ class EventExtractor:
 
 
 # ----------------------------------------------------------------------------------------- helpers
+
+
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for whole-word occurrences of ``phrases`` in folded text, longest first."""
+    keys = sorted({" ".join(fold(p).split()) for p in phrases} - {""}, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(?:%s)(?![a-z0-9])" % "|".join(re.escape(k) for k in keys))
+
+
+class _Anchors:
+    """Where the article's conflict words are, found on first use (few articles need it)."""
+
+    __slots__ = ("_pattern", "_sport_pattern", "_folded", "_sentences", "_starts", "_sport")
+
+    def __init__(
+        self, pattern: re.Pattern[str], sport: re.Pattern[str], folded: str, sentences: list[Sentence]
+    ) -> None:
+        self._pattern = pattern
+        self._sport_pattern = sport
+        self._folded = folded
+        self._sentences = sentences
+        self._starts: list[int] | None = None
+        self._sport: bool | None = None
+
+    @property
+    def sport(self) -> bool:
+        """A sport report: three or more different sport words."""
+        if self._sport is None:
+            self._sport = len(set(self._sport_pattern.findall(self._folded))) >= _SPORT_WORDS
+        return self._sport
+
+    def near(self, index: int) -> bool:
+        """True when a conflict word is in the sentence before or after sentence ``index``."""
+        if self._starts is None:
+            self._starts = [m.start() for m in self._pattern.finditer(self._folded)]
+        if not self._starts:
+            return False
+        sentences = self._sentences
+        lo = sentences[max(0, index - 1)].start
+        hi = sentences[min(len(sentences) - 1, index + 1)].end
+        k = bisect_left(self._starts, lo)
+        return k < len(self._starts) and self._starts[k] < hi
 
 
 def _carry(discourse: Discourse, mentions: list[Mention], found: list[EventRecord]) -> None:
