@@ -413,9 +413,19 @@ class EventExtractor:
             return True
         if trigger.type == "THREATEN" and ("threat_objects" in cues or ctx.states > 1):
             return True  # "warned of consequences", "China warned the UK"
-        if any(t.type == "ASSAULT" and not self._ambiguous(t) for _, t in triggers):
+        if any(self._unambiguous_attack(t) for _, t in triggers):
             return True
         return ctx.anchors.near(ctx.sentence.index)  # "... was beaten. She was hospitalised."
+
+    def _unambiguous_attack(self, trigger: Trigger) -> bool:
+        """An attack word that needs no context ("airstrike", "shelled"), not a casualty word, which a
+        disaster has too, nor a weapon, which may be a rock."""
+        return (
+            trigger.type == "ASSAULT"
+            and trigger.pos != "weapon"
+            and trigger.surface not in self.cues.weak
+            and not self._ambiguous(trigger)
+        )
 
     def _criticism(self, trigger: Trigger) -> Trigger:
         return Trigger(f"{trigger.id}+verbal", trigger.surface, "ACCUSE", "Disapprove", trigger.pos, trigger.form,

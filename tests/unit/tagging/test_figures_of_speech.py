@@ -76,3 +76,21 @@ def test_sport_report_keeps_real_violence(tagger):
         "when riot police fired tear gas at fans outside the stadium, injuring twelve, the coach said."
     )
     assert conflict_events(tagger.tag(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An earthquake of magnitude 7.8 struck southern Turkey, killing thousands.",
+        "A blast at a fireworks factory killed 10 workers on Monday.",
+        "Two trains collided near the station, killing more than 280 people.",
+        "The ferry sank after it hit a rock off the island.",
+    ],
+)
+def test_disaster_is_no_attack(tagger, text):
+    assert events_of(tagger.tag(text), "ASSAULT") == []
+
+
+def test_casualty_words_do_not_anchor_but_attack_words_do(tagger):
+    assert events_of(tagger.tag("A bus plunged into a gorge, killing 25 pilgrims."), "ASSAULT") == []
+    assert one_event(tagger.tag("Gunmen attacked a checkpoint, killing three officers."), "ASSAULT")
