@@ -29,6 +29,7 @@ class Cues:
         self.economic_weak = _folded(signals.cue("economic_weak"))
         self.ambiguous = _folded(signals.cue("ambiguous_triggers"))
         self.verbal_attack = _folded(signals.cue("verbal_attack"))
+        self.victims = _folded(signals.cue("victim_nouns"))
         self.be = frozenset(p for p in _folded(signals.cue("passive_be")) if " " not in p)
         self.prepositions = frozenset({
             "of", "in", "at", "from", "with", "for", "on", "by", "against", "between", "near", "into", "to", "over",

@@ -78,6 +78,7 @@ _ADVERBS = frozenset(
 _RELATIVES = frozenset({"which", "where", "who", "whose", "whom"})
 _ARMED_KINDS = frozenset({"armed_forces", "security_service", "armed_group"})
 _SPORT_WORDS = 3
+_VICTIM_REACH = 4
 _PROTEST_REACH = 2
 _EVIDENCE_GAP = 80
 _TARGET_PLACE_REACH = 14
@@ -347,7 +348,7 @@ class EventExtractor:
             if i in descriptive or i - 1 in descriptive:
                 continue  # "tasked with fighting": a role, not an act
             if self._ambiguous(trigger) or (self.signals.types[trigger.type].conflict and ctx.anchors.sport):
-                if not self._anchored(ctx, trigger, i, triggers):
+                if not self._anchored(ctx, trigger, i, j, triggers):
                     if trigger.lemma not in self.cues.verbal_attack or ctx.anchors.sport:
                         continue  # "shares hit a high", "Wales beat Ireland": a figure of speech
                     trigger = self._criticism(trigger)  # "the Tories attacked the plans"
@@ -403,11 +404,19 @@ class EventExtractor:
         ambiguous = self.cues.ambiguous
         return trigger.mode != "Sexual" and (trigger.surface in ambiguous or trigger.lemma in ambiguous)
 
-    def _anchored(self, ctx: _Context, trigger: Trigger, i: int, triggers: list[tuple[Hit, Trigger]]) -> bool:
+    def _anchored(
+        self, ctx: _Context, trigger: Trigger, i: int, j: int, triggers: list[tuple[Hit, Trigger]]
+    ) -> bool:
         """The sentence shows armed conflict: a conflict word, an armed actor, an unambiguous attack, or a
         state's attack ("Israeli strikes", "Russia's attack")."""
         if i in ctx.states_before and not ctx.anchors.sport:
             return True
+        if (
+            trigger.type == "ASSAULT"
+            and not ctx.anchors.sport
+            and not self.cues.victims.isdisjoint(ctx.st.words[j : j + _VICTIM_REACH])
+        ):
+            return True  # "beat a man", "shot a journalist"
         cues = ctx.st.cues
         if ctx.armed or "conflict_anchors" in cues:
             return True

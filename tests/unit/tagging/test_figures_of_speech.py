@@ -94,3 +94,19 @@ def test_disaster_is_no_attack(tagger, text):
 def test_casualty_words_do_not_anchor_but_attack_words_do(tagger):
     assert events_of(tagger.tag("A bus plunged into a gorge, killing 25 pilgrims."), "ASSAULT") == []
     assert one_event(tagger.tag("Gunmen attacked a checkpoint, killing three officers."), "ASSAULT")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Residents of the town beat a man accused of theft on Friday.",
+        "An Israeli settler hit a Palestinian man with a stone near the village.",
+        "Opposition factions took over the city on Sunday.",
+    ],
+)
+def test_people_and_armed_groups_make_the_word_an_attack(tagger, text):
+    assert events_of(tagger.tag(text), "ASSAULT")
+
+
+def test_a_suicide_is_no_attack(tagger):
+    assert events_of(tagger.tag("The police believe the singer killed himself."), "ASSAULT") == []
