@@ -757,7 +757,8 @@ class EventExtractor:
 def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for whole-word occurrences of ``phrases`` in folded text, longest first."""
     keys = sorted({" ".join(fold(p).split()) for p in phrases} - {""}, key=len, reverse=True)
-    return re.compile(r"(?<![a-z0-9])(?:%s)(?![a-z0-9])" % "|".join(re.escape(k) for k in keys))
+    alternatives = "|".join(re.escape(k) for k in keys)
+    return re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
 
 
 class _Anchors:

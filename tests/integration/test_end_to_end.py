@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from topic_reader import read_topic
 
 from faultline.schema import Alert, band_rank
 
@@ -51,27 +52,6 @@ def _cli(env: dict, *args: str, timeout: float = 900, **kw) -> subprocess.Comple
                           text=True, timeout=timeout, **kw)
 
 
-def _topic_records(settings, topic: str) -> list:
-    from kafka import KafkaConsumer, TopicPartition
-
-    consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
-    try:
-        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
-        if not tps:
-            return []
-        consumer.assign(tps)
-        consumer.seek_to_beginning(*tps)
-        end = consumer.end_offsets(tps)
-        out = []
-        deadline = time.monotonic() + 60
-        while any(consumer.position(tp) < end[tp] for tp in tps) and time.monotonic() < deadline:
-            for recs in consumer.poll(timeout_ms=1000).values():
-                out += recs
-        return out
-    finally:
-        consumer.close()
-
-
 def test_up_once_indexes_every_published_article_exactly_once(settings, es, cleanup_namespace, feed_server,
                                                               tmp_path):
     root, base = feed_server
@@ -88,7 +68,7 @@ def test_up_once_indexes_every_published_article_exactly_once(settings, es, clea
     summary = json.loads(summary_file.read_text())
     names = settings.names
 
-    raw = _topic_records(settings, names.raw_articles)
+    raw = read_topic(settings, names.raw_articles)
     ids = [r.key.decode() for r in raw]
     assert ids, "the producer published nothing"
     assert len(ids) == len(set(ids)), "an article was published twice"
@@ -100,7 +80,7 @@ def test_up_once_indexes_every_published_article_exactly_once(settings, es, clea
 
     events = es.count(index=names.events_alias)["count"]
     assert events > 0
-    alerts_on_topic = {Alert.from_json(r.value).alert_id for r in _topic_records(settings, names.alerts)}
+    alerts_on_topic = {Alert.from_json(r.value).alert_id for r in read_topic(settings, names.alerts)}
     alerts_indexed = es.count(index=names.alerts_alias)["count"]
     assert alerts_on_topic, "no alert was raised from the real feeds"
     assert alerts_indexed == len(alerts_on_topic)

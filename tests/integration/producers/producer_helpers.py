@@ -7,10 +7,10 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import yaml
+from topic_reader import read_topic  # noqa: F401 - re-exported for the producer tests
 
 from faultline.feeds.config import FetchLimits, ProducerConfig
 from faultline.feeds.outcome import RunSummary
@@ -39,31 +39,6 @@ def create_topics(settings: Settings, partitions: int = 2) -> None:
         admin.create_topics([NewTopic(s.name, partitions, 1, topic_configs=s.config()) for s in specs])
     finally:
         admin.close()
-
-
-def read_topic(settings: Settings, topic: str, timeout: float = 60) -> list:
-    """Every record of ``topic`` from the beginning to its current end."""
-    from kafka import KafkaConsumer, TopicPartition
-
-    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, enable_auto_commit=False, group_id=None,
-                             **settings.kafka_client_options())
-    try:
-        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
-        if not tps:
-            return []
-        consumer.assign(tps)
-        consumer.seek_to_beginning(*tps)
-        end = consumer.end_offsets(tps)
-        out: list = []
-        deadline = time.monotonic() + timeout
-        while any(consumer.position(tp) < end[tp] for tp in tps):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"reading {topic} took longer than {timeout}s")
-            for records in consumer.poll(timeout_ms=500).values():
-                out += records
-        return out
-    finally:
-        consumer.close()
 
 
 def article_ids(settings: Settings) -> list[str]:
