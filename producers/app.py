@@ -38,6 +38,7 @@ async def run(settings: Settings, feeds: list[FeedSpec], config: ProducerConfig,
     try:
         await asyncio.to_thread(seen.load)
         await _recover(seen, names.raw_articles, config.recover_window)
+        await seen.prune(utcnow(), config.seen_retention)
         async with Fetcher(config.fetch) as fetcher:
             fulltext = FullText(fetcher, config.fulltext, config.normalise.max_text_chars) \
                 if config.fulltext.enabled else None

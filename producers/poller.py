@@ -172,7 +172,7 @@ class Poller:
             for article_id in claims.new:
                 ok = article_id in handled
                 if ok:
-                    self.seen.index.confirm(article_id)
+                    self.seen.index.confirm(article_id, at)
                 else:
                     self.seen.index.release(article_id)
                 fut = self._inflight.pop(article_id, None)
@@ -255,6 +255,7 @@ class Poller:
     async def _chores(self, housekeeping: Callable[[], object] | None) -> None:
         await asyncio.to_thread(self.seen.refresh)
         await self.seen.retry()
+        await self.seen.prune(utcnow(), self.config.seen_retention)
         if housekeeping is not None:
             await asyncio.to_thread(housekeeping)
 

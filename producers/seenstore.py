@@ -6,15 +6,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from faultline.errors import ConfigError, ServiceError
-from faultline.feeds.seen import SeenIndex, Validators, article_mark, feed_mark
+from faultline.feeds.seen import SeenIndex, Validators, article_mark, article_tombstone, feed_mark
 from faultline.feeds.wire import Message
 from faultline.settings import Settings
 from producers.kafka_io import CONSUMER_FETCH, Publisher
 
 log = logging.getLogger(__name__)
+PRUNE_EVERY = 3600.0  # seconds between two prunings of the seen-state
+PRUNE_BATCH = 5_000
 
 
 class SeenStore:
@@ -26,6 +28,7 @@ class SeenStore:
         self._consumer = None
         self._lock = threading.Lock()
         self._pending: list[Message] = []  # marks the broker has not acknowledged yet
+        self._pruned_at: datetime | None = None
 
     # ---- reading (blocking: call from a thread) -----------------------------------------------
     def load(self, timeout: float = 120.0) -> SeenIndex:
@@ -95,7 +98,7 @@ class SeenStore:
                     for rec in records:
                         article_id = (rec.key or b"").decode("utf-8", "replace")
                         if article_id and article_id not in self.index:
-                            self.index.confirm(article_id)
+                            self.index.confirm(article_id, datetime.fromtimestamp(rec.timestamp / 1000, UTC))
                             found.append(article_id)
         finally:
             consumer.close()
@@ -135,6 +138,25 @@ class SeenStore:
         pending, self._pending = self._pending, []
         await self._send(pending)
         return len(self._pending)
+
+    async def prune(self, now: datetime, retention: float, every: float = PRUNE_EVERY) -> int:
+        """Delete the marks older than ``retention`` seconds (at most once per ``every`` seconds); returns how
+        many were deleted. A tombstone the broker refuses leaves its mark for the next round."""
+        if retention <= 0 or (self._pruned_at is not None and (now - self._pruned_at).total_seconds() < every):
+            return 0
+        self._pruned_at = now
+        expired = self.index.expired(now - timedelta(seconds=retention))
+        deleted = 0
+        for start in range(0, len(expired), PRUNE_BATCH):
+            batch = expired[start:start + PRUNE_BATCH]
+            errors = await self.publisher.send([article_tombstone(self.topic, a) for a in batch])
+            done = [a for a, err in zip(batch, errors, strict=True) if err is None]
+            self.index.forget(done)
+            deleted += len(done)
+        if expired:
+            log.info("seen-state: deleted %d of %d article marks older than %.0f days", deleted, len(expired),
+                     retention / 86400)
+        return deleted
 
     @property
     def pending(self) -> int:

@@ -313,7 +313,7 @@ class KafkaService(Service):
         self.fetch()
         props, log4j = self.configure()
         if not (self.home / "data" / "meta.properties").exists():
-            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            cluster_id = new_cluster_id()
             _run(self._java("kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(props),
                             "--ignore-formatted", log4j=log4j), "format Kafka storage")
         env = dict(os.environ)
@@ -487,6 +487,15 @@ def grant_traverse(path: Path, user: str) -> None:
 def _chown_tree(path: Path, user: str) -> None:
     path.mkdir(parents=True, exist_ok=True)
     _run(["chown", "-R", f"{user}:", str(path)], f"give {path} to '{user}'")
+
+
+def new_cluster_id() -> str:
+    """A KRaft cluster id as Kafka makes them: a random UUID in URL-safe base64 that does not start with "-"
+    (the storage tool would read such an id as an option)."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def _run(argv: list[str], what: str) -> None:

@@ -67,6 +67,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     kafka.add_argument("--recover-window", type=float, default=ProducerConfig().recover_window, metavar="SECONDS",
                        help="at start-up, read this much of the raw topic's recent past for articles published "
                             "just before the last exit whose seen-marks were lost (0: off)")
+    kafka.add_argument("--seen-retention", type=float, default=ProducerConfig().seen_retention / 86400, metavar="DAYS",
+                       help="forget article marks older than this (a feed listing such an article again publishes "
+                            "it once more, under the same id; 0: keep for ever)")
     p.set_defaults(func=run)
 
 
@@ -86,6 +89,7 @@ def config_from_args(args, settings) -> ProducerConfig:
             publish=PublishOptions(compression=args.compression,
                                    delivery_timeout_ms=int(args.delivery_timeout * 1000)),
             recover_window=args.recover_window,
+            seen_retention=args.seen_retention * 86400,
         )
     except ValueError as exc:
         from faultline.errors import ConfigError

@@ -62,3 +62,9 @@ class ProducerConfig:
     # At start-up, the raw topic's last ``recover_window`` seconds are read for articles acknowledged just
     # before an exit whose seen-marks never made it (0: do not look).
     recover_window: float = 3600.0
+    # Article marks older than this many seconds are deleted from the seen-state (0: kept for ever).
+    seen_retention: float = 30 * 86400.0
+
+    def __post_init__(self) -> None:
+        if self.seen_retention < 0 or self.recover_window < 0:
+            raise ValueError("seen_retention and recover_window must not be negative")

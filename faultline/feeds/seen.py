@@ -5,7 +5,10 @@ It lives in the compacted topic ``names.producer_seen`` rather than in a file be
 - it is stored with the articles it describes, so pointing a producer at another cluster or namespace
   starts from that cluster's truth (a local file would claim articles the new cluster never received);
 - several producer instances (and a restarted container without a volume) share it;
-- compaction keeps one record per key, so the topic stays as small as the set of ids.
+- compaction keeps one record per key, so the topic stays as small as the set of ids;
+- marks older than the retention (``ProducerConfig.seen_retention``) are deleted with tombstones, so the topic
+  and the producer's memory stay bounded on a service that runs for months. A feed that lists an article
+  again after that publishes it once more, under the same article_id: downstream overwrites it.
 
 Keys are ``article/<article_id>`` (value: feed id and time) and ``feed/<feed_id>`` (value: the validators of
 the last response whose articles were all acknowledged). ``SeenIndex`` is the in-memory view plus
@@ -40,6 +43,11 @@ def article_mark(topic: str, article_id: str, feed_id: str | None, at: datetime)
     return Message(topic, f"{ARTICLE_PREFIX}{article_id}".encode(), value, headers(RECORD_TYPE_ARTICLE_MARK))
 
 
+def article_tombstone(topic: str, article_id: str) -> Message:
+    """Deletes an article's mark (compaction drops the key)."""
+    return Message(topic, f"{ARTICLE_PREFIX}{article_id}".encode(), None, headers(RECORD_TYPE_ARTICLE_MARK))
+
+
 def feed_mark(topic: str, feed_id: str, validators: Validators, at: datetime) -> Message:
     value = json.dumps({"etag": validators.etag, "last_modified": validators.last_modified,
                         "at": at.isoformat()}).encode()
@@ -58,7 +66,7 @@ class Claims:
 
 class SeenIndex:
     def __init__(self) -> None:
-        self._seen: set[str] = set()
+        self._seen: dict[str, float | None] = {}  # article id -> when it was marked (epoch seconds), if known
         self._claimed: set[str] = set()
         self.validators: dict[str, Validators] = {}
         self.bad_records = 0
@@ -79,9 +87,9 @@ class SeenIndex:
         if text.startswith(ARTICLE_PREFIX) and len(text) > len(ARTICLE_PREFIX):
             article_id = text[len(ARTICLE_PREFIX):]
             if value is None:
-                self._seen.discard(article_id)
+                self._seen.pop(article_id, None)
             else:
-                self._seen.add(article_id)
+                self._seen[article_id] = _marked_at(value)
         elif text.startswith(FEED_PREFIX) and len(text) > len(FEED_PREFIX):
             feed_id = text[len(FEED_PREFIX):]
             if value is None:
@@ -110,10 +118,19 @@ class SeenIndex:
                 mine.add(article_id)
         return out
 
-    def confirm(self, article_id: str) -> None:
+    def confirm(self, article_id: str, at: datetime | None = None) -> None:
         """The broker acknowledged the article: it is seen from now on."""
         self._claimed.discard(article_id)
-        self._seen.add(article_id)
+        self._seen[article_id] = at.timestamp() if at is not None else None
+
+    def expired(self, before: datetime) -> list[str]:
+        """Articles marked before ``before`` (marks without a time never expire), not claimed right now."""
+        limit = before.timestamp()
+        return [a for a, t in self._seen.items() if t is not None and t < limit and a not in self._claimed]
+
+    def forget(self, article_ids: list[str]) -> None:
+        for article_id in article_ids:
+            self._seen.pop(article_id, None)
 
     def release(self, article_id: str) -> None:
         """Publishing failed: the next poll may claim the article again."""
@@ -121,6 +138,13 @@ class SeenIndex:
 
     def is_claimed(self, article_id: str) -> bool:
         return article_id in self._claimed
+
+
+def _marked_at(value: bytes) -> float | None:
+    try:
+        return datetime.fromisoformat(json.loads(value)["at"]).timestamp()
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 def _opt_str(value: object) -> str | None:

@@ -17,7 +17,7 @@ def headers(record_type: str, schema_version: int = SCHEMA_VERSION) -> Headers:
 class Message:
     topic: str
     key: bytes
-    value: bytes
+    value: bytes | None  # None: a tombstone
     headers: Headers
 
 

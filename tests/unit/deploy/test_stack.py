@@ -97,3 +97,14 @@ def test_kafka_config_uses_kraft_on_loopback(settings):
     assert "process.roles=broker,controller" in text
     assert "listeners=PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093" in text
     assert f"log.dirs={svc.home / 'data'}" in text
+
+
+def test_cluster_ids_never_start_with_a_dash(monkeypatch):
+    """The storage tool reads an id starting with "-" as an option; one random id in 64 would."""
+    dashed = st.uuid.UUID(bytes=bytes([0xFB]) + bytes(15))  # base64 "-wAA..."
+    plain = st.uuid.UUID(bytes=bytes(16))
+    draws = iter([dashed, plain])
+    monkeypatch.setattr(st.uuid, "uuid4", lambda: next(draws))
+    cluster_id = st.new_cluster_id()
+    assert cluster_id == "AAAAAAAAAAAAAAAAAAAAAA"
+    assert len(cluster_id) == 22

@@ -47,3 +47,24 @@ def test_tombstones_forget_and_garbage_is_counted_not_fatal():
                        (b"article/", b"{}")]:
         idx.load(key, value)
     assert idx.bad_records == 5 and len(idx) == 0
+
+
+def test_old_marks_expire_and_tombstones_delete_them():
+    from datetime import timedelta
+
+    from faultline.feeds.seen import article_tombstone
+
+    idx = SeenIndex()
+    for article_id, days in (("old", 40), ("recent", 2)):
+        mark = article_mark("topic", article_id, "feed-1", AT - timedelta(days=days))
+        idx.load(mark.key, mark.value)
+    idx.load(b"article/undated", b"{}")  # a mark without a time is never expired
+    idx.confirm("fresh", AT)
+    assert idx.claim(["claimed"]).new == ["claimed"]
+    assert idx.expired(AT - timedelta(days=30)) == ["old"]
+    tomb = article_tombstone("topic", "old")
+    assert tomb.key == b"article/old" and tomb.value is None
+    idx.load(tomb.key, tomb.value)
+    assert "old" not in idx and all(a in idx for a in ("recent", "undated", "fresh"))
+    idx.forget(["recent"])
+    assert "recent" not in idx and len(idx) == 2
