@@ -5,32 +5,22 @@ Reads ../shared/data/gold (dev.jsonl, label_map.json, actor_map.json); under CI=
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+from quality_helpers import require
 
 from faultline.evaluation import ALL, DEFAULT_TARGETS, ActorMap, LabelMap, evaluate
 from faultline.knowledge import load_catalog
 from faultline.tagging import Tagger
 
 
-def _require():
-    """``require`` of tests/conftest.py (loaded by path: several conftest modules share the name)."""
-    spec = importlib.util.spec_from_file_location(
-        "faultline_tests_conftest", Path(__file__).resolve().parents[1] / "conftest.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.require
-
-
 @pytest.fixture(scope="module")
 def scores(shared_data: Path):
     gold = shared_data / "gold"
     files = [gold / name for name in ("dev.jsonl", "label_map.json", "actor_map.json")]
-    _require()(all(f.is_file() for f in files), f"development set not found in {gold}")
+    require()(all(f.is_file() for f in files), f"development set not found in {gold}")
     records = [json.loads(line) for line in files[0].read_text(encoding="utf-8").splitlines() if line.strip()]
     labels = LabelMap(json.loads(files[1].read_text(encoding="utf-8")))
     actors = ActorMap(json.loads(files[2].read_text(encoding="utf-8")))

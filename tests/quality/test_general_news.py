@@ -4,32 +4,23 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from quality_helpers import require
 
 from faultline.tagging import Tagger
 
 CATEGORIES = ("business", "entertainment", "sport", "tech")
 
 
-def _require():
-    spec = importlib.util.spec_from_file_location(
-        "faultline_tests_conftest", Path(__file__).resolve().parents[1] / "conftest.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.require
-
-
 @pytest.fixture(scope="module")
 def shares(shared_data: Path) -> dict[str, float]:
     """Per category: the share of articles with a current (not negated, hypothetical or historical) attack."""
     path = shared_data / "corpus" / "bbc_news_2004_2005.jsonl"
-    _require()(path.is_file(), f"news corpus not found: {path}")
+    require()(path.is_file(), f"news corpus not found: {path}")
     tagger = Tagger.load()
     articles: Counter[str] = Counter()
     attacked: Counter[str] = Counter()
