@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
 from contextlib import suppress
 
 from faultline.feeds.config import ProducerConfig
@@ -24,9 +25,11 @@ FLUSH_TIMEOUT = 60.0
 
 async def run(settings: Settings, feeds: list[FeedSpec], config: ProducerConfig, *, once: bool,
               registry: str = "", stop: asyncio.Event | None = None,
-              install_signal_handlers: bool = False) -> RunSummary | None:
+              install_signal_handlers: bool = False,
+              reload: Callable[[], list[FeedSpec]] | None = None) -> RunSummary | None:
     """Poll ``feeds`` and publish to ``settings``' Kafka. Returns the summary of a ``once`` run; otherwise
-    runs until ``stop`` is set (or SIGINT/SIGTERM with ``install_signal_handlers``)."""
+    runs until ``stop`` is set (or SIGINT/SIGTERM with ``install_signal_handlers``). With ``reload``, SIGHUP
+    (with ``install_signal_handlers``) replaces the feeds by what it returns; an error keeps the current ones."""
     names = settings.names
     if config.fulltext.enabled:
         require_trafilatura()
@@ -56,6 +59,8 @@ async def run(settings: Settings, feeds: list[FeedSpec], config: ProducerConfig,
             stop = stop or asyncio.Event()
             if install_signal_handlers:
                 _on_signals(stop.set)
+                if reload is not None:
+                    _on_reload(lambda: _reload(poller, reload))
             watcher = asyncio.create_task(_stop_when(stop, poller))
             log.info("polling %d feeds; status in %s", len(feeds), path)
             try:
@@ -109,6 +114,24 @@ async def _flush(publisher: Publisher, seen: SeenStore) -> None:
         log.warning("%d seen-state marks still unacknowledged: those articles may be published again "
                     "after a restart (same article_id, so downstream overwrites)", seen.pending)
     await publisher.flush(FLUSH_TIMEOUT)
+
+
+def _reload(poller: Poller, reload: Callable[[], list[FeedSpec]]) -> None:
+    try:
+        feeds = reload()
+    except Exception as exc:  # noqa: BLE001 - a broken registry edit must not stop the producer
+        log.error("registry not reloaded, still polling %d feeds: %s", len(poller.feeds), exc)
+        return
+    if not feeds:
+        log.error("registry not reloaded: it has no enabled feeds; still polling %d feeds", len(poller.feeds))
+        return
+    changes = poller.replace_feeds(feeds)
+    log.info("registry reloaded: %s; polling %d feeds", changes.describe(), len(poller.feeds))
+
+
+def _on_reload(callback: Callable[[], None]) -> None:
+    with suppress(NotImplementedError, RuntimeError, AttributeError):
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, callback)
 
 
 def _on_signals(stop) -> None:

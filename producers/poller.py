@@ -21,7 +21,7 @@ from faultline.feeds.policy import (
     first_poll_offset,
     retry_after_seconds,
 )
-from faultline.feeds.registry import FeedSpec
+from faultline.feeds.registry import FeedChanges, FeedSpec, diff_feeds
 from faultline.feeds.seen import Validators
 from faultline.feeds.state import FeedState, apply_result
 from faultline.feeds.wire import article_message, dead_letter_message
@@ -66,6 +66,7 @@ class Poller:
         self._inflight: dict[str, asyncio.Future[bool]] = {}
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
+        self._added: list[str] = []  # feeds added by ``replace_feeds``, not scheduled yet
 
     def _initial_state(self, feed_id: str, saved: FeedState | None) -> FeedState:
         """Counters from the status file; validators only from the seen-state (what this cluster has)."""
@@ -208,6 +209,19 @@ class Poller:
         self._stopping.set()
         self._wake.set()
 
+    def replace_feeds(self, feeds: list[FeedSpec]) -> FeedChanges:
+        """Poll ``feeds`` from now on (a reloaded registry): new feeds are scheduled, removed ones are not
+        polled again once their poll under way ends, changed ones are polled with their new settings."""
+        changes = diff_feeds(list(self.feeds.values()), feeds)
+        self.feeds = {f.id: f for f in feeds}
+        for feed_id in changes.added:
+            self.states.setdefault(feed_id, self._initial_state(feed_id, None))
+        for feed_id in changes.removed:
+            self.states.pop(feed_id, None)
+        self._added.extend(changes.added)
+        self._wake.set()
+        return changes
+
     async def run_forever(self, housekeeping: Callable[[], object] | None = None) -> None:
         """Poll each feed when it is due until ``stop()``; then finish the polls under way."""
         loop = asyncio.get_running_loop()
@@ -220,8 +234,16 @@ class Poller:
         limit = self.config.fetch.max_connections
         next_chores = start + self.config.status_every
 
+        scheduled = set(self.feeds)  # feeds in the heap or being polled
+
         async def poll_and_reschedule(feed_id: str) -> None:
-            await self.poll(self.feeds[feed_id])
+            feed = self.feeds.get(feed_id)
+            if feed is not None:
+                await self.poll(feed)
+            if feed_id not in self.feeds:  # removed from the registry meanwhile
+                self.states.pop(feed_id, None)
+                scheduled.discard(feed_id)
+                return
             due = self.states[feed_id].next_due
             wait = (due - self.clock()).total_seconds() if due else policy.default_interval
             heapq.heappush(heap, (loop.time() + max(0.0, wait), feed_id))
@@ -229,8 +251,17 @@ class Poller:
 
         while not self._stopping.is_set():
             now = loop.time()
+            while self._added:
+                feed_id = self._added.pop(0)
+                if feed_id in self.feeds and feed_id not in scheduled:
+                    scheduled.add(feed_id)
+                    offset = first_poll_offset(feed_id, base_interval(self.feeds[feed_id].interval, policy), policy)
+                    heapq.heappush(heap, (now + offset, feed_id))
             while heap and heap[0][0] <= now and len(running) < limit:
                 _, feed_id = heapq.heappop(heap)
+                if feed_id not in self.feeds:
+                    scheduled.discard(feed_id)
+                    continue  # removed from the registry
                 task = asyncio.create_task(poll_and_reschedule(feed_id), name=f"poll {feed_id}")
                 running.add(task)
                 task.add_done_callback(running.discard)

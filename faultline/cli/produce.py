@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("produce", help="poll RSS/Atom feeds and publish new articles to Kafka",
                        description="Poll the feeds of a registry politely and publish each new article to the "
                                    "raw topic exactly once (by article_id). Runs until stopped (SIGINT/SIGTERM); "
+                                   "SIGHUP reads the registry again (new feeds start, removed ones stop); "
                                    "--once polls every feed once and prints a summary.")
     p.add_argument("--feeds", type=Path, default=None, metavar="FILE",
                    help="feed registry YAML (default: the shipped world and Middle East registry)")
@@ -115,8 +116,12 @@ def run(args, settings) -> int:
     if not feeds:
         raise ConfigError(f"no enabled feeds in {path}")
     config = config_from_args(args, settings)
+
+    def reload():
+        return load_registry(path).select(args.only)
+
     summary = asyncio.run(run_producer(settings, feeds, config, once=args.once, registry=str(path.resolve()),
-                                       install_signal_handlers=not args.once))
+                                       install_signal_handlers=not args.once, reload=reload))
     if summary is None:
         return EXIT_OK
     if args.json:

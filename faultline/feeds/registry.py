@@ -186,3 +186,28 @@ def _bool_hint(value: object) -> str:
     if isinstance(value, bool):
         return " (YAML reads unquoted yes/no/on/off/true/false as booleans: quote the value)"
     return ""
+
+
+@dataclass(frozen=True)
+class FeedChanges:
+    """How a reloaded registry differs from the feeds being polled (ids in registry order)."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+    def describe(self) -> str:
+        return f"{len(self.added)} added, {len(self.removed)} removed, {len(self.changed)} changed"
+
+
+def diff_feeds(old: list[FeedSpec], new: list[FeedSpec]) -> FeedChanges:
+    before = {f.id: f for f in old}
+    after = {f.id: f for f in new}
+    return FeedChanges(
+        added=tuple(i for i in after if i not in before),
+        removed=tuple(i for i in before if i not in after),
+        changed=tuple(i for i in after if i in before and after[i] != before[i]),
+    )

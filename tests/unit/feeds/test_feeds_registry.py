@@ -108,3 +108,16 @@ def test_the_shipped_registry_is_valid_and_covers_the_pipeline_languages():
     assert {"en", "ar", "fr", "fa"} <= {f.language for f in reg.feeds}
     assert all(f.outlet and f.regions for f in reg.feeds)
     assert any("middle-east" in f.regions for f in reg.feeds)
+
+
+def test_diff_of_a_reloaded_registry():
+    from faultline.feeds.registry import FeedSpec, diff_feeds
+
+    old = [FeedSpec("a", "https://a.example/rss"), FeedSpec("b", "https://b.example/rss"),
+           FeedSpec("c", "https://c.example/rss", interval=600)]
+    new = [FeedSpec("c", "https://c.example/rss", interval=300), FeedSpec("a", "https://a.example/rss"),
+           FeedSpec("d", "https://d.example/rss")]
+    changes = diff_feeds(old, new)
+    assert (changes.added, changes.removed, changes.changed) == (("d",), ("b",), ("c",))
+    assert changes.describe() == "1 added, 1 removed, 1 changed"
+    assert not diff_feeds(new, list(new))
