@@ -37,7 +37,6 @@ from faultline.tagging.casualties import count_casualties
 from faultline.tagging.cues import Cues
 from faultline.tagging.lexicon import CompoundHead, Hit
 from faultline.tagging.modality import background_start, modality, nearest, time_cues
-from faultline.tagging.normalise import fold
 from faultline.tagging.records import Mention
 from faultline.tagging.roles import Attribution, Discourse, RoleFinder, TokMention, find_attribution
 from faultline.tagging.sentences import Sentence
@@ -169,8 +168,6 @@ class EventExtractor:
         self.resolver = resolver
         self.roles = RoleFinder(cues)
         self._objects = {c.id: PhraseSet(c.objects) for c in signals.compounds}
-        self._anchor_words = _phrase_pattern(signals.cue("conflict_anchors"))
-        self._sport_words = _phrase_pattern(signals.cue("sport_words"))
         self._past = frozenset(
             t.surface
             for t in signals.triggers
@@ -199,7 +196,7 @@ class EventExtractor:
         mention_starts = [m.start for m in actor_mentions]
         place_mentions = sorted(res.place_mentions, key=lambda m: (m.start, m.end))
         place_starts = [m.start for m in place_mentions]
-        anchors = _Anchors(self._anchor_words, self._sport_words, folded, sentences)
+        anchors = _Anchors(markers, sentences)
         for sentence in sentences:
             start, end = sentence.start, sentence.end
             a, b = bisect_left(mention_starts, start), bisect_left(mention_starts, end)
@@ -754,39 +751,26 @@ class EventExtractor:
 # ----------------------------------------------------------------------------------------- helpers
 
 
-def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern for whole-word occurrences of ``phrases`` in folded text, longest first."""
-    keys = sorted({" ".join(fold(p).split()) for p in phrases} - {""}, key=len, reverse=True)
-    alternatives = "|".join(re.escape(k) for k in keys)
-    return re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
-
-
 class _Anchors:
-    """Where the article's conflict words are, found on first use (few articles need it)."""
+    """Where the article's conflict words are (marked by the automaton), and whether it is a sport report."""
 
-    __slots__ = ("_pattern", "_sport_pattern", "_folded", "_sentences", "_starts", "_sport")
+    __slots__ = ("_sentences", "_starts", "sport")
 
-    def __init__(
-        self, pattern: re.Pattern[str], sport: re.Pattern[str], folded: str, sentences: list[Sentence]
-    ) -> None:
-        self._pattern = pattern
-        self._sport_pattern = sport
-        self._folded = folded
+    def __init__(self, markers: list[Hit], sentences: list[Sentence]) -> None:
+        starts: list[int] = []
+        sport: set[str] = set()
+        for hit in markers:
+            for cue in hit.cues:
+                if cue.name == "conflict_anchors":
+                    starts.append(hit.start)
+                elif cue.name == "sport_words":
+                    sport.add(cue.surface)
         self._sentences = sentences
-        self._starts: list[int] | None = None
-        self._sport: bool | None = None
-
-    @property
-    def sport(self) -> bool:
-        """A sport report: three or more different sport words."""
-        if self._sport is None:
-            self._sport = len(set(self._sport_pattern.findall(self._folded))) >= _SPORT_WORDS
-        return self._sport
+        self._starts = starts
+        self.sport = len(sport) >= _SPORT_WORDS  # three or more different sport words
 
     def near(self, index: int) -> bool:
         """True when a conflict word is in the sentence before or after sentence ``index``."""
-        if self._starts is None:
-            self._starts = [m.start() for m in self._pattern.finditer(self._folded)]
         if not self._starts:
             return False
         sentences = self._sentences

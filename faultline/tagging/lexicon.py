@@ -27,6 +27,8 @@ _STRUCTURAL_CUES = (
     "local_military",
     "local_police",
     "local_government",
+    "conflict_anchors",
+    "sport_words",
 )
 
 
