@@ -1,20 +1,24 @@
 """The Faust application: topics, changelog-backed tables and five thin agents.
 
-    raw articles ──tag──► <app>-story-requests (1 partition) ──stories──► tagged articles
-                                                                    ├──► events (key = dyad or actor)
-                                                                    ├──► <app>-alert-candidates (same key)
-                                                                    └──► <app>-observations (key = scope:subject)
+    raw articles ──tag──► <app>-story-requests (1 partition, batches) ──stories──► tagged articles
+                                                                             ├──► events (key = dyad or actor)
+                                                                             ├──► <app>-alert-candidates (same key)
+                                                                             └──► <app>-observations (key = scope:subject)
     alert candidates ──alerts──► alerts (key = alert_id) (event rules; table ``developments``)
     observations ──tables──► alerts                      (spike rules; table ``escalation``)
     alerts ──subscriptions──► alerts.<subscription>     (subscriptions followed from their compacted topic)
 
-Story assignment needs one view of all recent stories, so it runs on a single-partition internal topic
-(cheap work: lookups in the ``stories`` table); tagging, the expensive part, is spread over the raw
-topic's partitions. The stories agent also sums up each article for the escalation tables (one
-observation per actor, dyad and country it concerns) and passes the few events an event rule may match
-to the alerts agent (the candidates, keyed like the events topic), so that no agent has to read every
-event. Every table is written only by the agent reading the topic it is co-partitioned
-with, one event at a time (agent concurrency 1), and values are always replaced, never mutated.
+Story assignment needs one view of all recent stories, so it runs on a single-partition internal topic;
+tagging, the expensive part, is spread over the raw topic's partitions (and, with ``--taggers N``, over
+separate processes). The tag agent does all the per-article work: it tags a batch of raw records, turns
+each article into its wire records (tagged article, events, observations: one per actor, dyad and
+country it concerns, for the escalation tables) serialised with a placeholder story id, marks the few
+events an event rule may match (the candidates, passed to the alerts agent keyed like the events topic,
+so that no agent has to read every event), and sends the batch's story requests as one record
+(processors.records). The stories agent, the one stage every article passes through in turn, only looks
+up the ``stories`` table with each article's sketch and splices the story id into the bytes it received.
+Every table is written only by the agent reading the topic it is co-partitioned with, one event at a
+time (agent concurrency 1), and values are always replaced, never mutated.
 
 A record that cannot be decoded or processed goes to the dead-letter topic with the error, its bytes
 and its topic/partition/offset; its offset then moves on. Infrastructure errors propagate and stop the
@@ -43,13 +47,17 @@ from faultline.settings import Settings
 from faultline.stories import StoryIndex
 from processors.core import Core
 from processors.kafka import FaustOutbox, Outbox, faust_credentials
-from processors.records import StoryRequest
+from processors.monitor import LeanMonitor
+from processors.records import CANDIDATE, EVENT, OBSERVATION, TAGGED, StoryRequest, batches, unpack_batch
 from processors.subscriptions import SubscriptionFeed
-from processors.tagging import TagPool, story_request
+from processors.tagging import InlineTagging, TagPool
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+
+#: The record type (header) of each kind of record in a story request.
+RECORD_TYPES = {TAGGED: "tagged_article", EVENT: "event", CANDIDATE: "event", OBSERVATION: "observation"}
 
 #: Errors that say the cluster, not the record, is the problem: never dead-lettered.
 INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (ServiceError, ConnectionError, asyncio.TimeoutError)
@@ -82,9 +90,11 @@ def make_app(settings: Settings, datadir: Path | None = None) -> faust.App:
         value_serializer="raw",
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
-        # a few milliseconds of batching per hop: far fewer requests for a latency well under the 1 s budget
-        producer_linger=0.005,
+        # 10 ms of batching per hop: far fewer produce requests (the worker's largest cost per record after
+        # Faust's own) for a latency well under the 1 s budget
+        producer_linger=0.01,
         producer_max_batch_size=512 * 1024,
+        Monitor=LeanMonitor,  # no per-record statistics (the worker's metrics are its own)
     )
 
 
@@ -112,6 +122,8 @@ class Pipeline:
         self.observations_topic = topic(internal_topic(settings, "observations"),
                                         partitions=settings.topic_partitions, internal=True)
         self.alerts_topic = topic(self.names.alerts)
+        self.destinations = {TAGGED: self.names.tagged_articles, EVENT: self.names.events, CANDIDATE: self.names.events,
+                             OBSERVATION: self.observations_topic.get_topic_name()}
 
         self.stories = self.app.Table("stories", partitions=1, key_type=str,
                                       help="story records (first published, sketch) within the horizon")
@@ -132,14 +144,11 @@ class Pipeline:
 
     # ---- agents: decode and compute (a failure dead-letters the record), then send ---------------------
     async def _tag(self, stream: Any) -> None:
-        if self.pool is None:
-            await self.each("tag", stream, lambda event: story_request(self.core, event.value, self.clock()),
-                            self.request_story)
-        else:
-            await self.each_batch("tag", stream, self.pool.tag_many, self.send_story_request)
+        tagging = self.pool or InlineTagging(self.core)
+        await self.each_batch("tag", stream, tagging.tag_many, self.request_stories)
 
     async def _stories(self, stream: Any) -> None:
-        await self.each("stories", stream, lambda event: StoryRequest.from_json(event.value), self.assign_story)
+        await self.each("stories", stream, lambda event: (event, unpack_batch(event.value)), self.assign_stories)
 
     async def _alerts(self, stream: Any) -> None:
         await self.each("alerts", stream, self.event_steps, self.apply_event_steps)
@@ -173,14 +182,56 @@ class Pipeline:
             await self._finish(stage, manual, event, work, send)
 
     async def each_batch(self, stage: str, stream: Any, compute_many: Callable[..., Awaitable[list]],
-                         send: Callable[[str, bytes], Awaitable[None]], batch: int = 64,
-                         within: float = 0.01) -> None:
-        """:meth:`each` for work done elsewhere in batches: results (or exceptions) come back in order."""
+                         send_many: Callable[[list], Awaitable[None]], batch: int = 64,
+                         within: float = 0.01, ahead: int = 1) -> None:
+        """:meth:`each` for work done in batches: ``compute_many`` returns a result (or an exception) per
+        record, in order; the results of a batch are sent together, then its records acknowledged.
+
+        While one batch's results are being sent, the next ``ahead`` batches are already being computed,
+        so tagging processes are not left waiting for the event loop. Batches are finished strictly in
+        the order they were taken."""
         manual = stream.noack()
-        async for events in manual.noack_take(batch, within=within):
-            results = await compute_many([event.value for event in events], self.clock())
+        taken: asyncio.Queue[tuple[list, asyncio.Future]] = asyncio.Queue(maxsize=ahead)
+
+        async def finish_in_order() -> None:
+            while True:
+                events, work = await taken.get()
+                try:
+                    results = await work
+                except Exception as exc:  # the tagging processes failed: nothing of the batch is acknowledged
+                    await self._stop(stage, events[0], exc)
+                await self._finish_batch(stage, manual, events, results, send_many)
+
+        finisher = asyncio.ensure_future(finish_in_order())
+        try:
+            async for events in manual.noack_take(batch, within=within):
+                if finisher.done():
+                    finisher.result()  # raises what stopped it (the worker is stopping already)
+                work = asyncio.ensure_future(compute_many([event.value for event in events], self.clock()))
+                await taken.put((events, work))
+        finally:
+            if finisher.done() and not finisher.cancelled():
+                finisher.exception()  # already reported by _stop
+            finisher.cancel()
+
+    async def _finish_batch(self, stage: str, stream: Any, events: list, results: list,
+                            send_many: Callable[[list], Awaitable[None]]) -> None:
+        """:meth:`_finish` for a batch: dead-letter the failures, send the rest at once, acknowledge all."""
+        done = []
+        try:
             for event, result in zip(events, results, strict=True):
-                await self._finish(stage, manual, event, result, lambda r: send(*r))
+                RECORDS_IN.labels("worker", event.message.topic).inc()
+                if isinstance(result, BaseException):
+                    ERRORS.labels("worker", f"dead_letter_{stage}").inc()
+                    await self.dead_letter(stage, result, event)
+                else:
+                    done.append(result)
+            if done:
+                await send_many(done)
+        except Exception as exc:
+            await self._stop(stage, events[0], exc)
+        for event in events:
+            await stream.ack(event)
 
     async def _finish(self, stage: str, stream: Any, event: Any, work: Any,
                       send: Callable[[Any], Awaitable[None]]) -> None:
@@ -223,28 +274,35 @@ class Pipeline:
         return alert, self.subscriptions.route(alert)
 
     # ---- send ------------------------------------------------------------------------------------------
-    async def request_story(self, request: StoryRequest) -> None:
-        await self.send_story_request(request.article_id, request.to_json())
-
-    async def send_story_request(self, article_id: str, value: bytes) -> None:
-        await self.outbox.send(self.story_topic.get_topic_name(), article_id, value, "story_request")
+    async def request_stories(self, requests: list[tuple[str, bytes]]) -> None:
+        for key, value in batches(requests):
+            await self.outbox.send(self.story_topic.get_topic_name(), key, value, "story_requests")
 
     async def _rebuild_story_index(self) -> None:
         """The stories table came back from its changelog: derive the in-memory lookup again."""
         self.story_index.rebuild()
         log.info("story index rebuilt from %d stories", len(self.stories))
 
-    async def assign_story(self, request: StoryRequest) -> None:
-        assignment = self.story_index.assign_sketch(request.article_id, tuple(request.sketch), request.published)
-        out = request.stamped(assignment.story_id, self.core.events.may_match)
-        await self.outbox.send(self.names.tagged_articles, request.article_id, out.tagged, "tagged_article")
-        RECORDS_OUT.labels("worker", self.names.tagged_articles).inc()
-        for key, value in out.events:
-            await self.outbox.send(self.names.events, key, value, "event")
-        for key, value in out.candidates:
-            await self.outbox.send(self.candidates_topic.get_topic_name(), key, value, "event")
-        for key, value in out.observations:
-            await self.outbox.send(self.observations_topic.get_topic_name(), key, value, "observation")
+    async def assign_stories(self, work: tuple[Any, list[bytes]]) -> None:
+        """Each request of a batch in turn: assign its story, send its records; a request that cannot be
+        decoded or assigned is dead-lettered on its own."""
+        event, requests = work
+        for raw in requests:
+            try:
+                request = StoryRequest.from_bytes(raw)
+                story_id = self.story_index.assign_sketch(request.article_id, request.sketch,
+                                                          request.published).story_id
+            except INFRASTRUCTURE_ERRORS:
+                raise
+            except Exception as exc:  # noqa: BLE001 - bad data or a core failure on this request
+                ERRORS.labels("worker", "dead_letter_stories").inc()
+                await self.dead_letter("stories", exc, event, payload=raw)
+                continue
+            for kind, key, value in request.stamped(story_id):
+                await self.outbox.send(self.destinations[kind], key, value, RECORD_TYPES[kind])
+                if kind == CANDIDATE:
+                    await self.outbox.send(self.candidates_topic.get_topic_name(), key, value, "event")
+            RECORDS_OUT.labels("worker", self.names.tagged_articles).inc()
 
     async def apply_event_steps(self, steps: list[Step]) -> None:
         await self.apply(steps, self.developments)
@@ -275,7 +333,8 @@ class Pipeline:
         for name in matched:
             await self.outbox.send(self.names.subscription_alerts(name), alert.alert_id, value, "alert")
 
-    async def dead_letter(self, stage: str, error: BaseException, event: Any) -> None:
+    async def dead_letter(self, stage: str, error: BaseException, event: Any, payload: bytes | None = None) -> None:
+        """``payload``: the part of the record that failed (default: the whole record)."""
         message = event.message
         if not isinstance(error, FaultlineError):
             log.exception("%s: unexpected failure on %s[%s]@%s", stage, message.topic, message.partition,
@@ -283,7 +342,8 @@ class Pipeline:
         else:
             log.warning("%s: dead-lettered %s[%s]@%s: %s", stage, message.topic, message.partition,
                         message.offset, error)
-        payload = event.value if isinstance(event.value, bytes | bytearray) else None
+        if payload is None and isinstance(event.value, bytes | bytearray):
+            payload = event.value
         letter = DeadLetter.for_payload(stage=stage, error=error, payload=payload, failed_at=self.clock(),
                                         topic=message.topic, partition=message.partition,
                                         offset=message.offset, key=event.key)

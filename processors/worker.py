@@ -6,6 +6,7 @@ tables follow their partitions, rebuilt from their changelog topics.
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 
@@ -36,6 +37,7 @@ def run_worker(settings: Settings, *, rules_path: Path | None = None, datadir: P
 
     serve(settings, "worker")
     pipeline = build_pipeline(settings, rules_path=rules_path, datadir=datadir, taggers=taggers)
+    gc.freeze()  # the tagger, catalogue and rules live as long as the process: no collection scans them again
     worker = faust.Worker(pipeline.app, loglevel=settings.log_level, quiet=True, override_logging=False,
                           redirect_stdouts=False)
     log.info("worker %s starting on %s (%s)", settings.names.processor_app, settings.kafka_bootstrap,

@@ -123,3 +123,36 @@ def test_store_values_are_replaced_not_mutated():
     index.assign("a2", "t", STORY, T0)
     for key, value in held.items():
         assert value == snapshot[key], f"{key} was mutated in place"
+
+
+def _jaccard_of_bottom_k(a, b, k: int) -> float:
+    """The estimate by its definition: the share of the union's k smallest hashes found in both sketches."""
+    union_bottom = sorted(set(a) | set(b))[:k]
+    return sum(1 for h in union_bottom if h in a and h in b) / len(union_bottom)
+
+
+def test_similarity_is_the_bottom_k_estimate_on_sketches_of_any_overlap():
+    import random
+
+    rnd = random.Random(7)
+    for _ in range(500):
+        pool = [rnd.randrange(-(2**63), 2**63) for _ in range(rnd.randrange(2, 160))]
+        k = rnd.choice([8, 16, 64])
+        a = sorted(set(rnd.sample(pool, rnd.randrange(1, len(pool)))))[: rnd.choice([k, 2 * k])]
+        b = sorted(set(rnd.sample(pool, rnd.randrange(1, len(pool)))))[: rnd.choice([k, 2 * k])]
+        assert similarity(a, b, k) == _jaccard_of_bottom_k(a, b, k)
+
+
+def test_copies_join_exactly_when_their_estimate_reaches_the_floor():
+    words_ = STORY.split()
+    base = sketch("Strike\n" + STORY, SETTINGS)
+    joined = []
+    for kept in range(len(words_), 0, -4):  # ever less of the story kept, the rest replaced
+        index, _ = _index()
+        founder = index.assign("a1", "Strike", STORY, T0)
+        edited = " ".join(words_[:kept] + [f"w{i}" for i in range(len(words_) - kept)])
+        score = similarity(base, sketch("Strike\n" + edited, SETTINGS), SETTINGS.sketch_size)
+        same = index.assign("a2", "Strike", edited, T0).story_id == founder.story_id
+        assert same == (score >= SETTINGS.min_similarity), (kept, score)
+        joined.append(same)
+    assert True in joined and False in joined

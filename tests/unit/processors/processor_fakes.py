@@ -33,6 +33,15 @@ class RecordingOutbox:
         return [(k, v) for t, k, v, _, _ in self.sent if t == topic]
 
 
+async def until(condition, timeout: float = 3.0) -> None:
+    """Wait for work done by a background task (batches are taken within 10 ms)."""
+    for _ in range(int(timeout / 0.01)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("condition not met in time")
+
+
 class ScriptedTagger:
     """Tags the strike / negated attack / threat sentences it finds, as the real tagger should."""
 

@@ -6,12 +6,12 @@ import asyncio
 from datetime import timedelta
 
 from alerting_builders import NEGATED, STRIKE, T0, THREAT, article, hostile_event, strike_events
-from processor_fakes import NOW
+from processor_fakes import NOW, until
 
 from faultline.alerting.spikes import Observation
 from faultline.schema import Alert, DeadLetter, Event, Subscription, TaggedArticle
 from faultline.transform import event_key
-from processors.records import StoryRequest
+from processors.records import CANDIDATE, EVENT, OBSERVATION, TAGGED, StoryRequest, pack_batch, unpack_batch
 
 BODY = f"{STRIKE} {NEGATED} {THREAT}"
 
@@ -21,28 +21,47 @@ def _raw(article_id: str, outlet: str, body: str = BODY, minutes: int = 0) -> by
                    published=T0 + timedelta(minutes=minutes)).to_json()
 
 
-async def test_tag_agent_tags_and_requests_a_story(pipeline, outbox, tagger):
+async def _tag(pipeline, outbox, puts: list[tuple[bytes, bytes, int]]) -> None:
+    """Put (value, key, partition) records to the tag agent and wait until each became a story request or a
+    dead letter."""
     async with pipeline.tag_agent.test_context() as agent:
-        await agent.put(_raw("a1", "Outlet A"), key=b"a1")
+        for value, key, partition in puts:
+            await agent.put(value, key=key, partition=partition, wait=False)
+        await until(lambda: len(_requested(pipeline, outbox)) + len(outbox.to(pipeline.names.dlq)) >= len(puts))
+
+
+def _requested(pipeline, outbox) -> list[str]:
+    """The article ids of the story requests the tag agent sent, in order."""
+    return [StoryRequest.from_bytes(raw).article_id for _, value in outbox.to(pipeline.story_topic.get_topic_name())
+            for raw in unpack_batch(value)]
+
+
+async def test_tag_agent_tags_and_requests_a_story(pipeline, outbox, tagger):
+    await _tag(pipeline, outbox, [(_raw("a1", "Outlet A"), b"a1", 0)])
     (key, value), = outbox.to(pipeline.story_topic.get_topic_name())
-    request = StoryRequest.from_json(value)
+    (request,) = [StoryRequest.from_bytes(raw) for raw in unpack_batch(value)]
     assert key == "a1" and tagger.calls == ["a1"] and request.article_id == "a1"
-    tagged = TaggedArticle.from_dict(request.tagged)
-    assert tagged.article_id == "a1" and tagged.tagged_at == NOW and tagged.story_id is None
+    records = [(kind, k, v) for kind, k, v in request.stamped("st-x")]
+    assert [kind for kind, _, _ in records] == [TAGGED, CANDIDATE, EVENT, CANDIDATE, *[OBSERVATION] * 6]
+    (_, tagged_key, tagged_value), = [r for r in records if r[0] == TAGGED]
+    tagged = TaggedArticle.from_json(tagged_value)
+    assert tagged_key == "a1" and tagged.tagged_at == NOW and tagged.story_id == "st-x"
     assert [e.type for e in tagged.events] == ["ASSAULT", "ASSAULT", "THREATEN"]
-    events = [Event.from_dict(doc) for _, doc in request.events]
-    assert [e.event_id for e in events] == [e.event_id for e in tagged.events]
-    assert [k for k, _ in request.events] == [event_key(e) for e in events]
-    assert len(request.observations) == 6  # the negated attack is not counted
-    assert len(request.sketch) > 5 and request.sketch == sorted(request.sketch)
+    events = [(k, Event.from_json(v)) for kind, k, v in records if kind in (EVENT, CANDIDATE)]
+    assert [e.event_id for _, e in events] == [e.event_id for e in tagged.events]
+    assert [k for k, _ in events] == [event_key(e) for _, e in events]
+    assert all(e.story_id == "st-x" for _, e in events)
+    assert events[1][1].negated  # the negated attack is an event, not a candidate
+    observations = [(k, Observation.from_json(v)) for kind, k, v in records if kind == OBSERVATION]
+    assert [k for k, _ in observations] == [o.key for _, o in observations]  # the negated attack is not counted
+    assert {o.story_id for _, o in observations} == {"st-x"}
+    assert len(request.sketch) > 5 and list(request.sketch) == sorted(request.sketch)
 
 
 async def test_poison_records_go_to_the_dead_letter_topic_with_their_origin(pipeline, outbox):
     poison = b"\xff\xfe not json at all"
-    async with pipeline.tag_agent.test_context() as agent:
-        await agent.put(poison, key=b"k1", partition=2)
-        await agent.put(_raw("boom", "Outlet A", body="This will explode."), key=b"boom")
-        await agent.put(_raw("a1", "Outlet A"), key=b"a1")
+    await _tag(pipeline, outbox, [(poison, b"k1", 2), (_raw("boom", "Outlet A", body="This will explode."), b"boom", 0),
+                                  (_raw("a1", "Outlet A"), b"a1", 0)])
     letters = [DeadLetter.from_json(v) for _, v in outbox.to(pipeline.names.dlq)]
     assert [d.stage for d in letters] == ["tag", "tag"]
     bad, failed = letters
@@ -51,13 +70,12 @@ async def test_poison_records_go_to_the_dead_letter_topic_with_their_origin(pipe
     assert failed.error_type == "RuntimeError" and "on purpose" in failed.error and failed.offset == 1
     assert all(w for t, _, _, _, w in outbox.sent if t == pipeline.names.dlq)  # acknowledged before moving on
     # the stream went on after the failures
-    assert [k for k, _ in outbox.to(pipeline.story_topic.get_topic_name())] == ["a1"]
+    assert _requested(pipeline, outbox) == ["a1"]
 
 
 async def _tag_and_assign(pipeline, outbox, copies):
-    async with pipeline.tag_agent.test_context() as agent:
-        for article_id, outlet, minutes in copies:
-            await agent.put(_raw(article_id, outlet, minutes=minutes), key=article_id.encode())
+    await _tag(pipeline, outbox, [(_raw(article_id, outlet, minutes=minutes), article_id.encode(), 0)
+                                  for article_id, outlet, minutes in copies])
     requests = [v for _, v in outbox.to(pipeline.story_topic.get_topic_name())]
     async with pipeline.stories_agent.test_context() as agent:
         for value in requests:
@@ -87,6 +105,17 @@ async def test_stories_agent_clusters_copies_and_emits_tagged_articles_and_event
     assert sorted(e.type for e in candidates) == ["ASSAULT", "ASSAULT", "ASSAULT", "THREATEN", "THREATEN",
                                                   "THREATEN"]
     assert not any(e.negated for e in candidates) and all(e.story_id == tagged[0].story_id for e in candidates)
+
+
+async def test_a_bad_request_in_a_batch_is_dead_lettered_alone(pipeline, outbox):
+    await _tag(pipeline, outbox, [(_raw("a1", "A"), b"a1", 0), (_raw("a2", "B", body=STRIKE, minutes=5), b"a2", 0)])
+    (value,) = [v for _, v in outbox.to(pipeline.story_topic.get_topic_name())]
+    first, second = unpack_batch(value)
+    async with pipeline.stories_agent.test_context() as agent:
+        await agent.put(pack_batch([first, b"FSR\x01 garbage", second]), key=b"a1")
+    (letter,) = [DeadLetter.from_json(v) for _, v in outbox.to(pipeline.names.dlq)]
+    assert letter.stage == "stories" and letter.payload() == b"FSR\x01 garbage" and letter.error_type == "SchemaError"
+    assert [TaggedArticle.from_json(v).article_id for _, v in outbox.to(pipeline.names.tagged_articles)] == ["a1", "a2"]
 
 
 async def test_a_bad_story_request_is_dead_lettered(pipeline, outbox):
@@ -175,12 +204,8 @@ async def test_a_send_failure_stops_the_agent_instead_of_dead_lettering(pipeline
 
     outbox.send = refuse
     async with pipeline.tag_agent.test_context() as agent:
-        try:
-            await agent.put(_raw("a1", "Outlet A"), key=b"a1")
-        except ConnectionError:
-            pass
-        else:
-            raise AssertionError("the failure must propagate")
+        await agent.put(_raw("a1", "Outlet A"), key=b"a1", wait=False)
+        await until(lambda: pipeline.app.crash_reason is not None)
     assert isinstance(pipeline.app.crash_reason, ConnectionError)  # the worker is told to stop; the record stays unacknowledged
     assert outbox.sent == []
 
