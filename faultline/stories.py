@@ -8,7 +8,9 @@ most of them).
 
 The stories live in a key-value store the caller provides (a dict in tests, a changelog-backed table in
 the processors): ``s:<story_id>`` -> ``[first published (epoch seconds), sketch]``, written once per story
-and deleted once the story is past the horizon. Values are plain JSON-able lists, never mutated in place.
+and deleted once the story is past the horizon: when a candidate turns out too old, and in any case once it
+is two horizons older than the newest article seen, so the store stays as small as the recent news. Values
+are plain JSON-able lists, never mutated in place.
 
 A story's id derives from its first article's id, so replaying the same articles in the same order
 gives the same ids.
@@ -17,6 +19,7 @@ gives the same ids.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 import unicodedata
 import zlib
@@ -101,20 +104,26 @@ class StoryIndex:
         self.store = store
         self.settings = settings
         self._lookup: dict[int, list[str]] = {}
+        self._ages: list[tuple[float, str]] = []  # (first published, story id): a heap, oldest first
+        self._newest = float("-inf")
         self.rebuild()
 
     def rebuild(self) -> None:
         """Derive the lookup from the story records in the store."""
         self._lookup = {}
+        self._ages = []
         for key, record in list(self.store.items()):
             if key.startswith("s:"):
                 self._add(key[2:], record[1])
+                self._ages.append((record[0], key[2:]))
+        heapq.heapify(self._ages)
 
     def assign(self, article_id: str, title: str, body: str, published: datetime) -> Assignment:
         return self.assign_sketch(article_id, sketch(story_text(title, body), self.settings), published)
 
     def assign_sketch(self, article_id: str, sk: tuple[int, ...], published: datetime) -> Assignment:
         when = published.timestamp()
+        self._expire(when)
         match = self._best_match(sk, when)
         if match is not None:
             return Assignment(match[0], new=False, similarity=match[1])
@@ -122,7 +131,20 @@ class StoryIndex:
         if self._matchable(sk):
             self.store[f"s:{story_id}"] = [when, list(sk)]
             self._add(story_id, sk)
+            heapq.heappush(self._ages, (when, story_id))
         return Assignment(story_id, new=True, similarity=1.0)
+
+    def _expire(self, when: float) -> None:
+        """Delete the stories two horizons older than the newest article seen (cheap when there are none)."""
+        self._newest = max(self._newest, when)
+        limit = self._newest - 2 * self.settings.horizon.total_seconds()
+        while self._ages and self._ages[0][0] < limit:
+            first, story_id = heapq.heappop(self._ages)
+            key = f"s:{story_id}"
+            record = self.store.get(key)
+            if record is not None and record[0] == first:  # not deleted already, nor founded again since
+                del self.store[key]
+                self._forget(story_id, record[1])
 
     def _best_match(self, sk: tuple[int, ...], when: float) -> tuple[str, float] | None:
         if not self._matchable(sk):

@@ -156,3 +156,29 @@ def test_copies_join_exactly_when_their_estimate_reaches_the_floor():
         assert same == (score >= SETTINGS.min_similarity), (kept, score)
         joined.append(same)
     assert True in joined and False in joined
+
+
+def test_stories_nobody_compares_again_still_leave_the_store():
+    """An unrelated article, two horizons later, is never compared with the old story; the store still
+    sheds it, so a long-running worker's table stays as small as the recent news."""
+    index, store = _index()
+    old = index.assign("a1", "Strike", STORY, T0)
+    index.assign("b1", "Rates", OTHER, T0 + SETTINGS.horizon)
+    assert f"s:{old.story_id}" in store  # within two horizons of the newest article: kept
+    index.assign("b2", "Rates", OTHER + " Markets", T0 + 2 * SETTINGS.horizon + timedelta(hours=1))
+    assert f"s:{old.story_id}" not in store
+    assert [k for k in store if k.startswith("s:")] != []
+
+
+def test_expiry_survives_a_rebuild_and_a_story_founded_again():
+    index, store = _index()
+    h = SETTINGS.horizon
+    first = index.assign("a1", "Strike", STORY, T0)
+    refounded_at = T0 + h + timedelta(hours=1)  # replayed past the horizon: founds its story again, same id
+    again = index.assign("a1", "Strike", STORY, refounded_at)
+    assert again.story_id == first.story_id and again.new
+    index.assign("b1", "Rates", OTHER, T0 + 2 * h + timedelta(hours=2))  # the first founding is now expired
+    assert store[f"s:{first.story_id}"][0] == refounded_at.timestamp()  # the newer record stays
+    recovered = StoryIndex(dict(store), SETTINGS)
+    recovered.assign("b2", "Rates", OTHER + " Markets", refounded_at + 2 * h + timedelta(hours=1))
+    assert f"s:{first.story_id}" not in recovered.store
