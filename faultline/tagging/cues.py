@@ -9,8 +9,7 @@ from faultline.tagging.tokens import CueIndex
 SCANNED = (
     "negation", "denial", "refusal", "future", "willingness", "hypothetical", "threat", "reporting", "background",
     "historical", "casualty_dead", "casualty_injured", "casualty_both", "disaster", "weapon_verbs", "anaphora_events",
-    "relative_location", "descriptive", "defensive", "economic", "conflict_anchors",
-    "threat_objects",
+    "relative_location", "descriptive", "defensive", "economic", "threat_objects",
 )  # fmt: skip
 
 

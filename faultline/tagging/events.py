@@ -414,14 +414,13 @@ class EventExtractor:
             and not self.cues.victims.isdisjoint(ctx.st.words[j : j + _VICTIM_REACH])
         ):
             return True  # "beat a man", "shot a journalist"
-        cues = ctx.st.cues
-        if ctx.armed or "conflict_anchors" in cues:
+        if ctx.armed:
             return True
-        if trigger.type == "THREATEN" and ("threat_objects" in cues or ctx.states > 1):
+        if trigger.type == "THREATEN" and ("threat_objects" in ctx.st.cues or ctx.states > 1):
             return True  # "warned of consequences", "China warned the UK"
         if any(self._unambiguous_attack(t) for _, t in triggers):
             return True
-        return ctx.anchors.near(ctx.sentence.index)  # "... was beaten. She was hospitalised."
+        return ctx.anchors.near(ctx.sentence.index)  # here or next door: "... was beaten. She was hospitalised."
 
     def _unambiguous_attack(self, trigger: Trigger) -> bool:
         """An attack word that needs no context ("airstrike", "shelled"), not a casualty word, which a
@@ -770,7 +769,7 @@ class _Anchors:
         self.sport = len(sport) >= _SPORT_WORDS  # three or more different sport words
 
     def near(self, index: int) -> bool:
-        """True when a conflict word is in the sentence before or after sentence ``index``."""
+        """True when a conflict word is in sentence ``index`` or the sentence before or after it."""
         if not self._starts:
             return False
         sentences = self._sentences
