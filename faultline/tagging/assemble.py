@@ -1,8 +1,8 @@
 """From working records to the schema's TagResult.
 
 The result is assembled as plain dictionaries and validated in one call of the schema's compiled validator,
-which checks every field and builds the nested models for less than constructing each one from Python.
-"""
+which checks every field and builds all the nested models; ``model_construct`` costs several times more per
+model, and instances filled in by hand would save little while leaving the fields unchecked."""
 
 from __future__ import annotations
 
@@ -13,13 +13,23 @@ from faultline.tagging.events import EventRecord
 from faultline.tagging.records import ActorRecord, PlaceRecord
 from faultline.tagging.severity import severity
 
+_validate = TagResult.__pydantic_validator__.validate_python
+
 
 def _mentions(spans: list[tuple[int, int]], text: str) -> list[dict[str, Any]]:
-    return [{"start": s, "end": e, "text": text[s:e]} for s, e in sorted(set(spans))]
+    """Mention fields of the distinct spans, in text order."""
+    if len(spans) > 1:
+        spans = sorted(set(spans))
+    out = []
+    for start, end in spans:
+        out.append({"start": start, "end": end, "text": text[start:end]})
+    return out
 
 
-def _first_mention(record: ActorRecord | PlaceRecord) -> tuple[int, str]:
-    return min(record.mentions)[0], record.key
+def _in_order(ranked: list[tuple[int, str, int, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The tags of (first mention start, record key, position, tag) entries, by first mention, then key."""
+    ranked.sort()
+    return [entry[3] for entry in ranked]
 
 
 def result(
@@ -31,84 +41,96 @@ def result(
     versions: Versions,
 ) -> TagResult:
     """The TagResult of one text (actors and places that have mentions, in order of first mention)."""
-    actors = {k: r for k, r in actors.items() if r.mentions}
-    places = {k: r for k, r in places.items() if r.mentions}
+    names: dict[str | None, str] = {}
+    ids: dict[str | None, str | None] = {}
+    ranked: list[tuple[int, str, int, dict[str, Any]]] = []
+    for key, r in actors.items():
+        spans = r.mentions
+        if spans:
+            names[key] = r.name
+            ids[key] = r.id
+            mentions = _mentions(spans, text)
+            ranked.append(
+                (
+                    mentions[0]["start"],
+                    r.key,
+                    len(ranked),
+                    {
+                        "id": r.id,
+                        "name": r.name,
+                        "kind": r.kind,
+                        "country": r.country,
+                        "resolved": r.resolved,
+                        "member_of": r.member_of,
+                        "mentions": mentions,
+                        "rule": r.rule,
+                    },
+                )
+            )
+    actor_tags = _in_order(ranked)
 
-    def name(key: str | None) -> str | None:
-        return actors[key].name if key in actors else None
+    place_names: dict[str | None, str] = {}
+    ranked = []
+    for key, p in places.items():
+        spans = p.mentions
+        if spans:
+            place_names[key] = p.name
+            mentions = _mentions(spans, text)
+            ranked.append(
+                (
+                    mentions[0]["start"],
+                    p.key,
+                    len(ranked),
+                    {
+                        "id": p.id,
+                        "name": p.name,
+                        "kind": p.kind,
+                        "country": p.country,
+                        "lat": p.lat,
+                        "lon": p.lon,
+                        "mentions": mentions,
+                    },
+                )
+            )
+    place_tags = _in_order(ranked)
 
-    def ident(key: str | None) -> str | None:
-        return actors[key].id if key in actors else None
-
-    def describe(e: EventRecord) -> str:
-        parts = [
-            f"{e.type}:{e.mode}" if e.mode else e.type,
-            f"{name(e.source) or '?'} -> {name(e.target) or '?'}",
-        ]
-        if e.dead:
-            parts.append(f"dead {e.dead}")
-        if e.historical:
-            parts.append("historical")
-        elif e.hypothetical:
-            parts.append("hypothetical")
-        return " ".join(parts)
-
-    events = [
-        {
-            "event_id": e.event_id,
-            "type": e.type,
-            "mode": e.mode,
-            "source": name(e.source),
-            "target": name(e.target),
-            "source_id": ident(e.source),
-            "target_id": ident(e.target),
-            "place": places[e.place].name if e.place in places else None,
-            "negated": e.negated,
-            "hypothetical": e.hypothetical,
-            "historical": e.historical,
-            "attributed_to": name(e.attributed_key) or e.attributed_to,
-            "dead": e.dead,
-            "injured": e.injured,
-            "weight": e.weight,
-            "sentence": {"start": e.sentence[0], "end": e.sentence[1]},
-            "evidence": {
-                "start": e.evidence[0],
-                "end": e.evidence[1],
-                "text": text[e.evidence[0] : e.evidence[1]],
-            },
-            "rule": e.rule,
-        }
-        for e in records
-    ]
-    score, band, explanation = severity(records, describe)
-    return TagResult.model_validate(
+    name_of = names.get
+    id_of = ids.get
+    place_of = place_names.get
+    events = []
+    for e in records:
+        source = e.source
+        target = e.target
+        sentence_start, sentence_end = e.sentence
+        start, end = e.evidence
+        events.append(
+            {
+                "event_id": e.event_id,
+                "type": e.type,
+                "mode": e.mode,
+                "source": name_of(source),
+                "target": name_of(target),
+                "source_id": id_of(source),
+                "target_id": id_of(target),
+                "place": place_of(e.place),
+                "negated": e.negated,
+                "hypothetical": e.hypothetical,
+                "historical": e.historical,
+                "attributed_to": name_of(e.attributed_key) or e.attributed_to,
+                "dead": e.dead,
+                "injured": e.injured,
+                "weight": e.weight,
+                "sentence": {"start": sentence_start, "end": sentence_end},
+                "evidence": {"start": start, "end": end, "text": text[start:end]},
+                "rule": e.rule,
+            }
+        )
+    score, band, explanation = severity(records, names)
+    return _validate(
         {
             "id": doc_id,
-            "actors": [
-                {
-                    "id": r.id,
-                    "name": r.name,
-                    "kind": r.kind,
-                    "country": r.country,
-                    "resolved": r.resolved,
-                    "member_of": list(r.member_of),
-                    "mentions": _mentions(r.mentions, text),
-                    "rule": r.rule,
-                }
-                for r in sorted(actors.values(), key=_first_mention)
-            ],
-            "places": [
-                {
-                    "id": r.id,
-                    "name": r.name,
-                    "kind": r.kind,
-                    "country": r.country,
-                    "lat": r.lat,
-                    "lon": r.lon,
-                    "mentions": _mentions(r.mentions, text),
-                }
-                for r in sorted(places.values(), key=_first_mention)
-            ],
+            "actors": actor_tags,
+            "places": place_tags,
             "events": events,
             "severity": {"score": score, "band": band, "explanation": explanation},
             "versions": versions,

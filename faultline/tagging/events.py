@@ -24,12 +24,12 @@ For each sentence with a trigger or a compound verb:
 
 from __future__ import annotations
 
-import hashlib
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from hashlib import sha1
 
 from faultline.knowledge.signals import Compound, Signals, Trigger
 from faultline.tagging.actors import ActorResolver, Resolution
@@ -157,7 +157,8 @@ class _Context:
     published: datetime | None
     armed: bool  # the sentence names an armed actor of the catalogue
     states: int  # how many different states and governments the sentence names
-    states_before: frozenset[int]  # word indices right after a state's demonym or possessive ("Israeli", "Russia's")
+    # word indices right after a state's demonym or possessive ("Israeli", "Russia's")
+    states_before: frozenset[int]
     anchors: _Anchors  # conflict words of the article, for the sentences around this one
 
 
@@ -197,15 +198,19 @@ class EventExtractor:
         place_mentions = sorted(res.place_mentions, key=lambda m: (m.start, m.end))
         place_starts = [m.start for m in place_mentions]
         anchors = _Anchors(markers, sentences)
-        for sentence in sentences:
+        sentence_starts = [s.start for s in sentences]
+        busy = sorted({bisect_right(sentence_starts, h.start) - 1 for h in (*trigger_hits, *head_hits)})
+        last_read = -1  # the last sentence read for events
+        for index in busy:
+            sentence = sentences[index]
             start, end = sentence.start, sentence.end
-            a, b = bisect_left(mention_starts, start), bisect_left(mention_starts, end)
             lo, hi = bisect_left(trigger_starts, start), bisect_left(trigger_starts, end)
             ml, mh = bisect_left(head_starts, start), bisect_left(head_starts, end)
-            if lo == hi and (ml == mh or not self._objects_present(folded, start, end, head_hits[ml:mh])):
-                if a < b:  # no event here
-                    discourse.last_subject = actor_mentions[a].key
+            if lo == hi and not self._objects_present(folded, start, end, head_hits[ml:mh]):
                 continue
+            a, b = bisect_left(mention_starts, start), bisect_left(mention_starts, end)
+            _catch_up(discourse, sentences, sentence_starts, actor_mentions, mention_starts, a, last_read)
+            last_read = index
             triggers = [(h, t) for h in trigger_hits[lo:hi] for t in h.triggers]
             heads = [(h, c) for h in head_hits[ml:mh] for c in h.heads]
             sentence_mentions = actor_mentions[a:b]
@@ -420,7 +425,8 @@ class EventExtractor:
             return True  # "warned of consequences", "China warned the UK"
         if any(self._unambiguous_attack(t) for _, t in triggers):
             return True
-        return ctx.anchors.near(ctx.sentence.index)  # here or next door: "... was beaten. She was hospitalised."
+        # here or next door: "... was beaten. She was hospitalised."
+        return ctx.anchors.near(ctx.sentence.index)
 
     def _unambiguous_attack(self, trigger: Trigger) -> bool:
         """An attack word that needs no context ("airstrike", "shelled"), not a casualty word, which a
@@ -697,32 +703,31 @@ class EventExtractor:
         injured: int | None, place: str | None,
     ) -> EventRecord:  # fmt: skip
         ev_start, ev_end = cand.start, cand.end
-        for s, e in sorted(cand.extra_spans):
-            if s - ev_end <= _EVIDENCE_GAP and ev_start - e <= _EVIDENCE_GAP:
-                ev_start, ev_end = min(ev_start, s), max(ev_end, e)
+        if cand.extra_spans:
+            for s, e in sorted(cand.extra_spans):
+                if s - ev_end <= _EVIDENCE_GAP and ev_start - e <= _EVIDENCE_GAP:
+                    ev_start, ev_end = min(ev_start, s), max(ev_end, e)
         attribution = ctx.attribution
         sentence = ctx.sentence
-        digest = hashlib.sha1(f"{ctx.doc_id}|{sentence.start}|{ev_start}|{cand.type}".encode()).hexdigest()[
-            :20
-        ]
+        digest = sha1(f"{ctx.doc_id}|{sentence.start}|{ev_start}|{cand.type}".encode()).hexdigest()[:20]
         return EventRecord(
-            type=cand.type,
-            mode=cand.mode,
-            source=source,
-            target=target,
-            place=place,
-            negated=cand.negated,
-            hypothetical=cand.hypothetical,
-            historical=cand.historical,
-            attributed_to=attribution.text if attribution else None,
-            attributed_key=attribution.speaker if attribution else None,
-            dead=dead,
-            injured=injured,
-            weight=self.signals.weight(cand.type, cand.mode),
-            sentence=(sentence.start, sentence.end),
-            evidence=(ev_start, ev_end),
-            rule=" ".join(cand.rules),
-            event_id=digest,
+            cand.type,
+            cand.mode,
+            source,
+            target,
+            place,
+            cand.negated,
+            cand.hypothetical,
+            cand.historical,
+            attribution.text if attribution else None,
+            attribution.speaker if attribution else None,
+            dead,
+            injured,
+            self.signals.types[cand.type].weight(cand.mode),
+            (sentence.start, sentence.end),
+            (ev_start, ev_end),
+            " ".join(cand.rules),
+            digest,
         )
 
     def _sentence_places(self, st: SentenceTokens, places: list[Mention]) -> list[PlacedMention]:
@@ -777,6 +782,24 @@ class _Anchors:
         hi = sentences[min(len(sentences) - 1, index + 1)].end
         k = bisect_left(self._starts, lo)
         return k < len(self._starts) and self._starts[k] < hi
+
+
+def _catch_up(
+    discourse: Discourse,
+    sentences: list[Sentence],
+    sentence_starts: list[int],
+    mentions: list[Mention],
+    mention_starts: list[int],
+    before: int,
+    last_read: int,
+) -> None:
+    """The sentences skipped since the last one read for events leave their first actor as the last subject:
+    the latest of them that names one (``before`` is the first mention of the sentence about to be read)."""
+    if before == 0:
+        return
+    index = bisect_right(sentence_starts, mention_starts[before - 1]) - 1
+    if index > last_read:
+        discourse.last_subject = mentions[bisect_left(mention_starts, sentences[index].start)].key
 
 
 def _carry(discourse: Discourse, mentions: list[Mention], found: list[EventRecord]) -> None:

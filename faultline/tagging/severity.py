@@ -9,7 +9,7 @@ Cooperative events do not raise it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 
 from faultline.tagging.events import EventRecord
 
@@ -21,7 +21,11 @@ _EXPLAINED = 5
 
 
 def band_of(score: float) -> str:
-    return next(name for floor, name in BANDS if score >= floor)
+    """The band of a score (0-100)."""
+    for floor, name in BANDS:
+        if score >= floor:
+            return name
+    raise ValueError(f"no severity band for score {score!r}")
 
 
 def contribution(event: EventRecord) -> float:
@@ -40,15 +44,36 @@ def contribution(event: EventRecord) -> float:
     return value
 
 
-def severity(
-    events: Sequence[EventRecord], describe: Callable[[EventRecord], str]
-) -> tuple[float, str, list[str]]:
-    """(score, band, explanation): the strongest contribution plus 15% of the next four, capped at 100."""
-    scored = sorted(((contribution(e), e) for e in events), key=lambda ce: (-ce[0], ce[1].evidence[0]))
-    scored = [(c, e) for c, e in scored if c > 0]
+def describe(event: EventRecord, names: Mapping[str | None, str]) -> str:
+    """One line for an event: ``TYPE[:mode] source -> target [dead N] [historical|hypothetical]``
+    (``names`` maps actor keys to names; an unknown or missing actor reads "?")."""
+    kind = event.type + ":" + event.mode if event.mode else event.type
+    line = kind + " " + (names.get(event.source) or "?") + " -> " + (names.get(event.target) or "?")
+    if event.dead:
+        line += " dead " + str(event.dead)
+    if event.historical:
+        line += " historical"
+    elif event.hypothetical:
+        line += " hypothetical"
+    return line
+
+
+def severity(events: Sequence[EventRecord], names: Mapping[str | None, str]) -> tuple[float, str, list[str]]:
+    """(score, band, explanation): the strongest contribution plus 15% of the next four, capped at 100.
+
+    The explanation describes the five strongest events (see :func:`describe`), strongest first and, among
+    equals, in the order of their evidence; ``names`` maps actor keys to the names shown."""
+    scored: list[tuple[float, int, int, EventRecord]] = []
+    for order, event in enumerate(events):
+        if event.negated or event.weight >= 0:
+            continue
+        value = contribution(event)
+        if value > 0:
+            scored.append((-value, event.evidence[0], order, event))  # strongest first, then by evidence
     if not scored:
         return 0.0, "low", []
-    top = scored[0][0]
-    rest = sum(c for c, _ in scored[1:5])
+    scored.sort()
+    top = -scored[0][0]
+    rest = -sum(s[0] for s in scored[1:5])
     score = round(min(100.0, top + _SECONDARY * rest), 1)
-    return score, band_of(score), [f"{describe(e)}: +{c:.1f}" for c, e in scored[:_EXPLAINED]]
+    return score, band_of(score), [f"{describe(e, names)}: +{-c:.1f}" for c, _, _, e in scored[:_EXPLAINED]]

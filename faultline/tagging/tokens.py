@@ -58,18 +58,16 @@ class CueIndex:
             )
             for word, groups in index.items()
         }
+        self._is_anchor = frozenset(self._index).__contains__
 
     def scan(self, ws: list[str]) -> dict[str, list[Span]]:
         """Occurrences of each cue list in ``ws``: for each list, the longest phrase at each position."""
         found: dict[str, list[tuple[int, int]]] = {}
-        get = self._index.get
+        index = self._index
         n = len(ws)
         taken: set[tuple[str, int]] = set()
-        for pos, w in enumerate(ws):
-            groups = get(w)
-            if groups is None:
-                continue
-            for anchor, k, phrases in groups:
+        for pos in compress(count(), map(self._is_anchor, ws)):
+            for anchor, k, phrases in index[ws[pos]]:
                 a = pos - anchor
                 if a < 0 or a + k > n:
                     continue
