@@ -62,7 +62,10 @@ def test_actors_in_order_of_first_mention_with_distinct_mentions_in_text_order()
     tags = result("d1", TEXT, actors, places, [], VERSIONS)
     assert [a.name for a in tags.actors] == ["Alpha", "Beta"]  # "Silent" has no mention
     beta = tags.actors[1]
-    assert [(m.start, m.end, m.text) for m in beta.mentions] == [(*_at("Beta"), "Beta"), (*_at("Beta", 1), "Beta")]
+    assert [(m.start, m.end, m.text) for m in beta.mentions] == [
+        (*_at("Beta"), "Beta"),
+        (*_at("Beta", 1), "Beta"),
+    ]
     assert tags.actors[0].member_of == ["X"]
     assert [(p.name, p.lat, [m.text for m in p.mentions]) for p in tags.places] == [("Gamma", 1.5, ["Gamma"])]
 
@@ -83,11 +86,19 @@ def test_events_name_their_actors_and_place_and_quote_their_evidence():
     tags = result("d1", TEXT, actors, places, records, VERSIONS)
     first, second = tags.events
     assert (first.source, first.source_id, first.target, first.target_id, first.place) == (
-        "Alpha", "A", "Beta", "B", "Gamma"
+        "Alpha",
+        "A",
+        "Beta",
+        "B",
+        "Gamma",
     )
     assert (first.evidence.text, first.sentence.start, first.sentence.end) == ("hit", 0, 26)
     assert (second.source, second.target, second.target_id, second.place, second.attributed_to) == (
-        "Beta", None, None, None, "Beta"
+        "Beta",
+        None,
+        None,
+        None,
+        "Beta",
     )
     assert tags.versions == VERSIONS
     assert TagResult.model_validate_json(tags.model_dump_json()) == tags
@@ -127,8 +138,12 @@ def test_equal_contributions_are_explained_in_evidence_order():
 
 def test_describe():
     names = {"alpha": "Alpha"}
-    assert describe(_event(-9.5, mode="Drone", target=None, dead=2), names) == "ASSAULT:Drone Alpha -> ? dead 2"
-    assert describe(_event(-9.5, historical=True, hypothetical=True), names) == "ASSAULT Alpha -> ? historical"
+    assert (
+        describe(_event(-9.5, mode="Drone", target=None, dead=2), names) == "ASSAULT:Drone Alpha -> ? dead 2"
+    )
+    assert (
+        describe(_event(-9.5, historical=True, hypothetical=True), names) == "ASSAULT Alpha -> ? historical"
+    )
     assert describe(_event(-9.5, hypothetical=True), {}) == "ASSAULT ? -> ? hypothetical"
 
 
