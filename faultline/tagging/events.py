@@ -244,7 +244,7 @@ class EventExtractor:
 
     def _objects_present(self, folded: str, start: int, end: int, heads: list[Hit]) -> bool:
         """True when the sentence has a word that may begin an object of one of these compound verbs."""
-        present = set(folded[start:end].split())
+        present = folded[start:end].split()
         return any(
             not self._objects[compound.id].first_words.isdisjoint(present)
             for hit in heads
@@ -285,7 +285,6 @@ class EventExtractor:
             merged = self._riot(merged)
         if not merged:
             return []
-        casualties = count_casualties(self.cues, st)
         usable = self.roles.usable(ctx.mentions, ctx.attribution)
         places = self._sentence_places(st, ctx.places)
         out: list[EventRecord] = []
@@ -312,6 +311,7 @@ class EventExtractor:
                 continue  # a meeting or visit between nobody the text names is no consultation
             dead = injured = None
             if cand.type == "ASSAULT" and not counted and not cand.negated:
+                casualties = count_casualties(self.cues, st)
                 dead, injured, counted = casualties.dead, casualties.injured, True
             out.append(self._record(ctx, cand, source, target, dead, injured, _place(places, cand)))
         return out
