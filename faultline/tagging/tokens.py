@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
-from itertools import accumulate, compress, count
-from operator import add
+from itertools import compress, count
 
 from faultline.tagging.normalise import fold
 
-_CLAUSE_MARK = re.compile(r"[,;:\[\]\u2014\u2013]| - ")
+# Clause-breaking punctuation: , ; : [ ] and dashes, a hyphen only between spaces (" - "). Written as
+# alternatives that each start with one character, so that a search skips ahead to those characters.
+_CLAUSE_MARK = re.compile(r",|;|:|\[|\]|\u2014|\u2013|-(?<= -)(?= )")
 
 Span = tuple[int, int]
 
@@ -89,11 +90,18 @@ def _split_words(folded: str, start: int, end: int) -> tuple[list[str], list[int
     Every separator in folded text is a plain space, so splitting on " " gives the words and, where spaces
     run together, empty strings; each piece is followed by one space, which locates the next one.
     """
-    pieces = folded[start:end].split(" ")
-    offsets = map(add, accumulate(map(len, pieces), initial=start), count())
-    starts = list(compress(offsets, pieces))
-    words = list(filter(None, pieces))
-    return words, starts, list(map(add, starts, map(len, words)))
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = start
+    for piece in folded[start:end].split(" "):
+        if piece:
+            words.append(piece)
+            starts.append(pos)
+            pos += len(piece)
+            ends.append(pos)
+        pos += 1
+    return words, starts, ends
 
 
 class SentenceTokens:
@@ -120,7 +128,10 @@ class SentenceTokens:
         breaks = [False] * n
         marks: list[int] = []
         for m in _CLAUSE_MARK.finditer(text, start, end):
-            k = bisect_left(self.starts, m.start())
+            at = m.start()
+            if at == start and text[at] == "-":
+                continue  # a list marker: its space lies before the sentence
+            k = bisect_left(self.starts, at)
             if k < n and not breaks[k]:
                 breaks[k] = True
                 marks.append(k)
