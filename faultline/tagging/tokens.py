@@ -20,6 +20,8 @@ from faultline.tagging.normalise import fold
 _CLAUSE_MARK = re.compile(r",|;|:|\[|\]|\u2014|\u2013|-(?<= -)(?= )")
 
 Span = tuple[int, int]
+#: Phrases of one length sharing an anchor word at one place: (anchor's place, length, {phrase: list names}).
+_Group = tuple[int, int, dict[tuple[str, ...], tuple[str, ...]]]
 
 
 def words(phrase: str) -> tuple[str, ...]:
@@ -52,13 +54,16 @@ class CueIndex:
                 anchor = next((k for k, w in enumerate(toks) if w not in _FUNCTION_WORDS), 0)
                 group = index.setdefault(toks[anchor], {}).setdefault((anchor, len(toks)), {})
                 group.setdefault(toks, set()).add(name)
-        self._index = {
-            word: tuple(
+        self._index: dict[str, tuple[tuple[_Group, ...], tuple[str, ...]]] = {}
+        for word, groups in index.items():
+            ordered = sorted(groups.items(), key=lambda g: (-g[0][1], g[0][0]))  # longest first
+            multi = tuple(
                 (anchor, k, {toks: tuple(sorted(names)) for toks, names in group.items()})
-                for (anchor, k), group in sorted(groups.items(), key=lambda g: (-g[0][1], g[0][0]))
+                for (anchor, k), group in ordered
+                if k > 1
             )
-            for word, groups in index.items()
-        }
+            single = tuple(sorted(groups.get((0, 1), {}).get((word,), ())))
+            self._index[word] = multi, single
         self._is_anchor = frozenset(self._index).__contains__
 
     def scan(self, ws: list[str]) -> dict[str, list[Span]]:
@@ -68,7 +73,8 @@ class CueIndex:
         n = len(ws)
         taken: set[tuple[str, int]] = set()
         for pos in compress(count(), map(self._is_anchor, ws)):
-            for anchor, k, phrases in index[ws[pos]]:
+            multi, single = index[ws[pos]]
+            for anchor, k, phrases in multi:
                 a = pos - anchor
                 if a < 0 or a + k > n:
                     continue
@@ -79,6 +85,10 @@ class CueIndex:
                     if (name, a) not in taken:
                         taken.add((name, a))
                         found.setdefault(name, []).append((a, a + k))
+            for name in single:  # the one-word phrases: the anchor itself, after the longer ones
+                if (name, pos) not in taken:
+                    taken.add((name, pos))
+                    found.setdefault(name, []).append((pos, pos + 1))
         for spans in found.values():
             spans.sort()
         return found
