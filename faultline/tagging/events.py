@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from hashlib import sha1
 
@@ -87,7 +87,7 @@ _STRONG_BREAK = re.compile(r"[;\u2014\u2013(]| - ")
 PlacedMention = tuple[int, float, Mention]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Candidate:
     trigger: Trigger
     start: int
@@ -97,16 +97,56 @@ class Candidate:
     type: str
     mode: str | None
     rules: list[str]
-    nominal: bool = False
-    negated: bool = False
-    hypothetical: bool = False
-    historical: bool = False
-    conditional: bool = False
-    purpose: bool = False
-    absorbed: bool = False
-    defender_at: int | None = None  # word of a defensive verb before the attack ("repelled an IS attack")
-    extra_spans: list[tuple[int, int]] = field(default_factory=list)
-    members: list[tuple[Trigger, int, int, bool]] = field(default_factory=list)  # merged triggers (for roles)
+    nominal: bool
+    negated: bool
+    hypothetical: bool
+    historical: bool
+    conditional: bool
+    purpose: bool
+    absorbed: bool
+    defender_at: int | None  # word of a defensive verb before the attack ("repelled an IS attack")
+    extra_spans: list[tuple[int, int]]
+    members: list[tuple[Trigger, int, int, bool]]  # merged triggers (for roles)
+
+    def __init__(
+        self,
+        trigger: Trigger,
+        start: int,
+        end: int,
+        i: int,
+        j: int,
+        type: str,
+        mode: str | None,
+        rules: list[str],
+        nominal: bool = False,
+        negated: bool = False,
+        hypothetical: bool = False,
+        historical: bool = False,
+        conditional: bool = False,
+        purpose: bool = False,
+        absorbed: bool = False,
+        defender_at: int | None = None,
+        extra_spans: list[tuple[int, int]] | None = None,
+        members: list[tuple[Trigger, int, int, bool]] | None = None,
+    ) -> None:
+        self.trigger = trigger
+        self.start = start
+        self.end = end
+        self.i = i
+        self.j = j
+        self.type = type
+        self.mode = mode
+        self.rules = rules
+        self.nominal = nominal
+        self.negated = negated
+        self.hypothetical = hypothetical
+        self.historical = historical
+        self.conditional = conditional
+        self.purpose = purpose
+        self.absorbed = absorbed
+        self.defender_at = defender_at
+        self.extra_spans = [] if extra_spans is None else extra_spans
+        self.members = [] if members is None else members
 
     @property
     def key(self) -> str:
@@ -120,7 +160,7 @@ class Candidate:
         self.extra_spans.append((other.start, other.end))
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class EventRecord:
     """One event before it becomes an EventTag (actor and place fields are record keys)."""
 
@@ -140,10 +180,48 @@ class EventRecord:
     sentence: tuple[int, int]
     evidence: tuple[int, int]
     rule: str
-    event_id: str = ""
+    event_id: str
+
+    def __init__(
+        self,
+        type: str,
+        mode: str | None,
+        source: str | None,
+        target: str | None,
+        place: str | None,
+        negated: bool,
+        hypothetical: bool,
+        historical: bool,
+        attributed_to: str | None,
+        attributed_key: str | None,
+        dead: int | None,
+        injured: int | None,
+        weight: float,
+        sentence: tuple[int, int],
+        evidence: tuple[int, int],
+        rule: str,
+        event_id: str = "",
+    ) -> None:
+        self.type = type
+        self.mode = mode
+        self.source = source
+        self.target = target
+        self.place = place
+        self.negated = negated
+        self.hypothetical = hypothetical
+        self.historical = historical
+        self.attributed_to = attributed_to
+        self.attributed_key = attributed_key
+        self.dead = dead
+        self.injured = injured
+        self.weight = weight
+        self.sentence = sentence
+        self.evidence = evidence
+        self.rule = rule
+        self.event_id = event_id
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class _Context:
     """Everything one sentence's reading needs."""
 
@@ -160,6 +238,34 @@ class _Context:
     # word indices right after a state's demonym or possessive ("Israeli", "Russia's")
     states_before: frozenset[int]
     anchors: _Anchors  # conflict words of the article, for the sentences around this one
+
+    def __init__(
+        self,
+        doc_id: str,
+        text: str,
+        sentence: Sentence,
+        st: SentenceTokens,
+        mentions: list[TokMention],
+        places: list[Mention],
+        attribution: Attribution | None,
+        published: datetime | None,
+        armed: bool,
+        states: int,
+        states_before: frozenset[int],
+        anchors: _Anchors,
+    ) -> None:
+        self.doc_id = doc_id
+        self.text = text
+        self.sentence = sentence
+        self.st = st
+        self.mentions = mentions
+        self.places = places
+        self.attribution = attribution
+        self.published = published
+        self.armed = armed
+        self.states = states
+        self.states_before = states_before
+        self.anchors = anchors
 
 
 class EventExtractor:

@@ -94,17 +94,35 @@ class Bundle:
     marking: bool  # a cue or compound head: marks its position
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Hit:
     """A match at ``start``/``end`` (offsets into the original text) and what the span may be."""
 
     start: int
     end: int
-    actors: tuple[ActorForm, ...] = ()
-    places: tuple[PlaceForm, ...] = ()
-    triggers: tuple[Trigger, ...] = ()  # empty when the span is a "no event" phrase
-    cues: tuple[Cue, ...] = ()
-    heads: tuple[CompoundHead, ...] = ()
+    actors: tuple[ActorForm, ...]
+    places: tuple[PlaceForm, ...]
+    triggers: tuple[Trigger, ...]  # empty when the span is a "no event" phrase
+    cues: tuple[Cue, ...]
+    heads: tuple[CompoundHead, ...]
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        actors: tuple[ActorForm, ...] = (),
+        places: tuple[PlaceForm, ...] = (),
+        triggers: tuple[Trigger, ...] = (),
+        cues: tuple[Cue, ...] = (),
+        heads: tuple[CompoundHead, ...] = (),
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.actors = actors
+        self.places = places
+        self.triggers = triggers
+        self.cues = cues
+        self.heads = heads
 
 
 def _bundle(length: int, entries: list[Entry]) -> Bundle:

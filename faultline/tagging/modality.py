@@ -54,16 +54,36 @@ _MONTH_NUMBER = {
 }
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Modality:
-    negated: bool = False
-    refused: bool = False
-    threatened: bool = False
-    future: bool = False
-    modal: bool = False
-    hypothetical: bool = False
-    conditional: bool = False
-    purpose: bool = False
+    negated: bool
+    refused: bool
+    threatened: bool
+    future: bool
+    modal: bool
+    hypothetical: bool
+    conditional: bool
+    purpose: bool
+
+    def __init__(
+        self,
+        negated: bool = False,
+        refused: bool = False,
+        threatened: bool = False,
+        future: bool = False,
+        modal: bool = False,
+        hypothetical: bool = False,
+        conditional: bool = False,
+        purpose: bool = False,
+    ) -> None:
+        self.negated = negated
+        self.refused = refused
+        self.threatened = threatened
+        self.future = future
+        self.modal = modal
+        self.hypothetical = hypothetical
+        self.conditional = conditional
+        self.purpose = purpose
 
 
 def _negated_before(st: SentenceTokens, lo: int, i: int) -> bool:

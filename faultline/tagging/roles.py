@@ -31,7 +31,7 @@ _NOUN_POSITIONS = frozenset({"noun", "weapon"})
 _TARGET_REACH = 14
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class TokMention:
     """An actor mention inside the sentence, as a token range."""
 
@@ -39,13 +39,35 @@ class TokMention:
     b: int
     key: str
 
+    def __init__(
+        self,
+        a: int,
+        b: int,
+        key: str,
+    ) -> None:
+        self.a = a
+        self.b = b
+        self.key = key
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Attribution:
     speaker: str | None  # actor key
     text: str | None  # the speaker as written when it is no catalogued actor ("Iraqi security sources")
     region: tuple[int, int]  # words of the speaker (a trailing attribution: from its comma to the end)
     content_from: int  # first token of the reported content (head attribution), else len(tokens)
+
+    def __init__(
+        self,
+        speaker: str | None,
+        text: str | None,
+        region: tuple[int, int],
+        content_from: int,
+    ) -> None:
+        self.speaker = speaker
+        self.text = text
+        self.region = region
+        self.content_from = content_from
 
 
 @dataclass(slots=True)

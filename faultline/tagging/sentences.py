@@ -75,11 +75,21 @@ _START = re.Match.start
 _END = re.Match.end
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Sentence:
     index: int
     start: int
     end: int
+
+    def __init__(
+        self,
+        index: int,
+        start: int,
+        end: int,
+    ) -> None:
+        self.index = index
+        self.start = start
+        self.end = end
 
 
 def split_sentences(text: str) -> list[Sentence]:
