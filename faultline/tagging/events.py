@@ -577,7 +577,7 @@ class EventExtractor:
         if best is None:
             return None
         _, compound, (a, b) = best
-        start, end = min(hit.start, st.starts[a]), max(hit.end, st.ends[b - 1])
+        start, end = min(hit.start, st.starts[a]), max(hit.end, st.end_of(b - 1))
         trigger = Trigger(
             f"{compound.id}/{head.surface}", st.text[start:end], compound.type, compound.mode, "verb", head.form,
             head.lemma,
@@ -634,7 +634,7 @@ class EventExtractor:
         ws, text = st.words, st.text
         verbs = {c.i for c in ordered if not c.nominal and c.trigger.pos == "verb"}
         for k in range(gov.j, len(ws)):
-            if st.breaks[k] and k > 0 and _STRONG_BREAK.search(text, st.ends[k - 1], st.starts[k]):
+            if st.breaks[k] and k > 0 and _STRONG_BREAK.search(text, st.end_of(k - 1), st.starts[k]):
                 return k
             if ws[k] in _COORDINATORS:
                 n = k + 1
@@ -974,7 +974,7 @@ def _label_end(st: SentenceTokens) -> int:
     if ":" not in st.text[st.start : st.start + 48]:
         return 0
     for k in range(1, min(5, len(st))):
-        if ":" in st.text[st.ends[k - 1] : st.starts[k]]:
+        if ":" in st.text[st.end_of(k - 1) : st.starts[k]]:
             return k
     return 0
 

@@ -20,8 +20,6 @@ from faultline.tagging.cues import Cues
 from faultline.tagging.tokens import SentenceTokens
 
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
-# A year as a word: "\b(?:1[89]|20)\d\d\b", written to start with its digits so that a search skips ahead to them.
-_YEAR_IN = re.compile(r"(?:1[89]|20)(?<!\w..)\d\d(?!\w)")
 _NEGATION_BEFORE = 4
 _MODAL_BEFORE = 6
 _TIME_WINDOW = 14
@@ -159,7 +157,7 @@ def time_cues(cues: Cues, st: SentenceTokens, published: datetime | None) -> lis
     ws = st.words
     historical = st.cues.get("historical")
     found: list[int] = [a for a, _ in historical] if historical else []
-    if cues.months.isdisjoint(ws) and not _YEAR_IN.search(st.text, st.start, st.end):
+    if cues.months.isdisjoint(ws) and not _has_year(ws):
         return sorted(found)
     for k in range(1, len(ws)):
         if ws[k - 1] not in _TIME_PREPOSITIONS:
@@ -170,6 +168,13 @@ def time_cues(cues: Cues, st: SentenceTokens, published: datetime | None) -> lis
         elif _YEAR.match(word) and (published is None or int(word) < published.year):
             found.append(k)
     return sorted(found)
+
+
+def _has_year(ws: list[str]) -> bool:
+    for word in ws:
+        if len(word) == 4 and word.isdigit() and _YEAR.match(word):
+            return True
+    return False
 
 
 def _day_follows(ws: list[str], k: int) -> bool:

@@ -133,7 +133,7 @@ def _attribution(
     if inside:
         return Attribution(inside[0].key, None, region, n)
     if hi > lo:
-        phrase = text[st.starts[lo] : st.ends[min(hi, lo + 8) - 1]]
+        phrase = text[st.starts[lo] : st.end_of(min(hi, lo + 8) - 1)]
         return Attribution(None, " ".join(phrase.split()).strip(" ,"), region, n)
     return Attribution(None, None, region, n)
 

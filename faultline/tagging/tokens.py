@@ -94,24 +94,22 @@ class CueIndex:
         return found
 
 
-def _split_words(folded: str, start: int, end: int) -> tuple[list[str], list[int], list[int]]:
-    """Words of ``folded[start:end]`` with their start and end offsets.
+def _split_words(folded: str, start: int, end: int) -> tuple[list[str], list[int]]:
+    """Words of ``folded[start:end]`` with their start offsets.
 
     Every separator in folded text is a plain space, so splitting on " " gives the words and, where spaces
     run together, empty strings; each piece is followed by one space, which locates the next one.
     """
     words: list[str] = []
     starts: list[int] = []
-    ends: list[int] = []
     pos = start
     for piece in folded[start:end].split(" "):
         if piece:
             words.append(piece)
             starts.append(pos)
             pos += len(piece)
-            ends.append(pos)
         pos += 1
-    return words, starts, ends
+    return words, starts
 
 
 class SentenceTokens:
@@ -123,7 +121,6 @@ class SentenceTokens:
         "end",
         "words",
         "starts",
-        "ends",
         "breaks",
         "cues",
         "_marks",
@@ -133,7 +130,7 @@ class SentenceTokens:
         self.text = text
         self.start = start
         self.end = end
-        self.words, self.starts, self.ends = _split_words(folded, start, end)
+        self.words, self.starts = _split_words(folded, start, end)
         n = len(self.words)
         breaks = [False] * n
         marks: list[int] = []
@@ -157,8 +154,15 @@ class SentenceTokens:
 
     def span(self, start: int, end: int) -> Span:
         """Word range [i, j) covering the characters [start, end)."""
-        i = bisect_right(self.ends, start)
+        starts = self.starts
+        i = bisect_right(starts, start)  # words starting at or before ``start``: the last may cover it
+        if i and starts[i - 1] + len(self.words[i - 1]) > start:
+            i -= 1
         return i, max(i + 1, bisect_left(self.starts, end))
+
+    def end_of(self, k: int) -> int:
+        """Offset just after word ``k``."""
+        return self.starts[k] + len(self.words[k])
 
     def clause_bounds(self, i: int) -> Span:
         """The clause around word ``i``: [lo, hi) between clause-breaking punctuation."""
