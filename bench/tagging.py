@@ -1,6 +1,6 @@
 """Tagging throughput on the news corpus, side by side with a spaCy baseline, per core.
 
-    .venv/bin/python bench/tagging.py [--limit 3000] [--repeat 3] [--write]
+    .venv/bin/python bench/tagging.py [--limit 3000] [--repeat 3] [--pure] [--write]
 
 Tags the articles of ``../shared/data/corpus`` (title and text, as ``Article.tagging_text`` joins them) with
 ``Tagger.load()`` in this one process, and runs the same texts through a spaCy ``blank("en")`` pipeline with an
@@ -8,7 +8,10 @@ EntityRuler holding the same catalogue and gazetteer names (phrase patterns on l
 is articles per CPU-second of this process (so other work on the machine does not count against it) and the
 same in MB/s of UTF-8 text; "at 5 KB" converts MB/s to 5,000-byte articles. Rows: each corpus file, and the
 corpus articles of 4-6 KB, against which the issue's targets are checked. The engines take turns pass by pass;
-the best of ``--repeat`` passes is reported. ``--write`` replaces the "Tagging" section of bench/RESULTS.md.
+the best of ``--repeat`` passes is reported. The tagger runs as it is installed: compiled with mypyc when a current
+build is there (``make compile``), otherwise as pure Python; ``--pure`` forces the pure build, and the report says
+which build ran. ``--write`` replaces the "Tagging" section of bench/RESULTS.md ("Tagging (pure Python)" with
+``--pure``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from datetime import date
 from pathlib import Path
 
 from results import write_section as _write  # noqa: E402 - bench/ is on sys.path when run as a script
+
+from faultline import compiled
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("FAULTLINE_SHARED", REPO.parent / "shared")) / "data" / "corpus"
@@ -112,8 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=3000, help="articles per corpus file (default 3000)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pure", action="store_true", help="run the tagger from its .py sources (not compiled)")
     parser.add_argument("--write", action="store_true", help="write the results into bench/RESULTS.md")
     args = parser.parse_args(argv)
+    if args.pure:
+        compiled.prefer_sources()  # before anything imports the tagger
 
     sets = load(args.limit)
     engines = {"faultline": faultline_tagger(), "spaCy blank + EntityRuler": spacy_baseline()}
@@ -128,17 +136,27 @@ def main(argv: list[str] | None = None) -> int:
             f"{size / fl / 1e6:5.2f} MB/s  spaCy {len(texts) / sp:7.0f} art/s {size / sp / 1e6:5.2f} MB/s  x{sp / fl:.1f}",
             file=sys.stderr,
         )
-    table = render(rows, args.limit)
+    build = compiled.status()
+    print(f"tagger build: {build['mode']} ({build['reason']})", file=sys.stderr)
+    table = render(rows, args.limit, build)
     print(table)
     if args.write:
-        _write("tagging", table)
+        _write("tagging-pure" if args.pure else "tagging", table)
     return 0
 
 
-def render(rows, limit: int) -> str:
+def describe(build: dict) -> str:
+    """One sentence on the build of the tagger that ran."""
+    if build["mode"] == "compiled":
+        modules = len(build["modules"])
+        return f"The tagger ran compiled with mypyc ({modules} modules of `faultline.tagging` and `faultline.knowledge`)."
+    return f"The tagger ran as pure Python ({build['reason']})."
+
+
+def render(rows, limit: int, build: dict) -> str:
     cpu = platform.processor() or platform.machine()
     lines = [
-        "## Tagging",
+        "## Tagging" if build["mode"] == "compiled" else "## Tagging (pure Python)",
         "",
         f"`bench/tagging.py` (run {date.today().isoformat()}, {cpu}, Python {platform.python_version()}): `Tagger.load()`",
         'against a spaCy `blank("en")` pipeline with an EntityRuler of the same catalogue and gazetteer names,',
@@ -147,8 +165,9 @@ def render(rows, limit: int) -> str:
         "articles per second. The faultline tagger does the whole job (actors, places, events with roles, modality,",
         "casualties, severity, a TagResult); the baseline only finds catalogue names. The engines take turns pass",
         "by pass; on a shared machine the figures still move by a third from run to run.",
+        describe(build),
         "",
-        "| articles | n | avg bytes | faultline art/s | faultline MB/s | at 5 KB art/s | spaCy art/s | spaCy MB/s | faultline / spaCy |",
+        f"| articles | n | avg bytes | faultline ({build['mode']}) art/s | faultline MB/s | at 5 KB art/s | spaCy art/s | spaCy MB/s | faultline / spaCy |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, n, avg, figures, size in rows:

@@ -301,8 +301,8 @@ def _form_clashes(
             continue
         if all(key in ambiguous[o] for o in owners):
             continue
-        rule = rules.get(key)
-        if rule is not None and set(owners) <= set(rule.ids):
+        exempt = rules.get(key)
+        if exempt is not None and set(owners) <= set(exempt.ids):
             continue
         listed = ", ".join(f"{o} ({t!r})" for o, t in sorted(owners.items()))
         yield (

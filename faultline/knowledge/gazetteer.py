@@ -195,8 +195,8 @@ def _form_clashes(
     for key, owners in sorted(claims.items()):
         if len(owners) < 2:
             continue
-        rule = rules.get(key)
-        if rule is not None and set(owners) <= set(rule.ids):
+        exempt = rules.get(key)
+        if exempt is not None and set(owners) <= set(exempt.ids):
             continue
         listed = ", ".join(f"{o} ({t!r})" for o, t in sorted(owners.items()))
         yield f"surface form {key!r} claimed by {listed}: add a shared_forms rule"

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from faultline.errors import KnowledgeError
 from faultline.knowledge.datafiles import load_yaml, raise_if_problems
@@ -420,7 +420,7 @@ def _type_list(name: str, raw: Any, types: Mapping[str, EventType], problems: li
     return frozenset(raw)
 
 
-def _strings(value: Any) -> bool:
+def _strings(value: Any) -> TypeGuard[list[str]]:
     return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v.strip() for v in value)
 
 

@@ -421,7 +421,7 @@ class ActorResolver:
             and form.form in ("name", "alias")
             and self.catalog.actors[form.actor_id].kind == "state"
         )
-        if country_name:
+        if country_name and form is not None:
             self._place(res, places, hit, res)
             if not locative:
                 self.mention(res, form.actor_id, hit.start, hit.end, form.form)

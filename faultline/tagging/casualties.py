@@ -19,18 +19,26 @@ _NEGATORS = frozenset({"no", "neither", "nor", "without", "zero"})
 _VERB_ENDINGS = ("ed", "ing")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Casualties:
-    dead: int | None = None
-    injured: int | None = None
+    dead: int | None
+    injured: int | None
+
+    def __init__(
+        self,
+        dead: int | None = None,
+        injured: int | None = None,
+    ) -> None:
+        self.dead = dead
+        self.injured = injured
 
 
 def _number(cues: Cues, st: SentenceTokens, k: int, allow_article: bool) -> int | None:
     word = st.words[k]
     if word.isdigit():
         match = _NUMBER.match(st.text, st.starts[k])
-        value = int(match.group(0).replace(",", "")) if match else int(word)
-        return value if value < 1_000_000 and not 1900 <= value <= 2100 else None
+        number = int(match.group(0).replace(",", "")) if match else int(word)
+        return number if number < 1_000_000 and not 1900 <= number <= 2100 else None
     if word in ("a", "an") and not allow_article:
         return None
     value = cues.quantities.get(word)

@@ -153,7 +153,7 @@ class PersonFinder:
         country = self._country_before(text, hit, mentions)
         match = _NAME_AT.match(text, hit.end)
         name = _clean_name(match.group(1)) if match and text[hit.end : hit.end + 1] == " " else None
-        if name and not _overlaps(mentions, match.start(1), match.start(1) + len(name)):
+        if name and match and not _overlaps(mentions, match.start(1), match.start(1) + len(name)):
             start = match.start(1)
             self._new_person(res, name, country, start, start + len(name), "person:title", ())
             return
