@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-import ahocorasick
+import ahocorasick_rs
 
 from faultline.knowledge.catalog import Catalog
 from faultline.knowledge.gazetteer import Gazetteer
@@ -191,14 +190,28 @@ class Lexicon:
             add(surface, CompoundHead(surface, form, lemma, tuple(compounds)))
 
         self.size = len(table)
-        self._automaton = ahocorasick.Automaton()
-        for key, entries in table.items():
-            padded = f" {key} "
-            self._automaton.add_word(padded, _bundle(len(padded), entries))
-        self._automaton.make_automaton()
+        keys = list(table)
+        self._bundles = [_bundle(len(key) + 2, table[key]) for key in keys]
+        padded = [f" {key} " for key in keys]  # the spaces make matches whole words of the folded text
+        # Folded text is ASCII unless it has letters of other scripts: bytes are matched without mapping
+        # offsets back to characters. Both automata number the keys alike.
+        self._ascii = ahocorasick_rs.BytesAhoCorasick(
+            [key.encode("utf-8") for key in padded], matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+        )  # fmt: skip
+        self._unicode = ahocorasick_rs.AhoCorasick(
+            padded, matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+        )  # fmt: skip
 
-    def raw_hits(self, folded: str) -> Iterable[tuple[int, Bundle]]:
-        """Every match in ``folded`` as (end offset + 1 in the padded text, bundle), overlapping ones included.
+    def raw_hits(self, folded: str) -> list[tuple[int, Bundle]]:
+        """Every match in ``folded`` as (last offset in the padded text, bundle), overlapping ones included.
 
         The match covers the original characters [end + 2 - bundle.length, end - 1)."""
-        return self._automaton.iter(f" {folded} ")
+        padded = f" {folded} "
+        if padded.isascii():
+            found = self._ascii.find_matches_as_indexes(padded.encode("ascii"), overlapping=True)
+        else:
+            found = self._unicode.find_matches_as_indexes(padded, overlapping=True)
+        bundles = self._bundles
+        return [(end - 1, bundles[key]) for key, _, end in found]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from faultline.tagging import Tagger
 from faultline.tagging.normalise import article_variants, fold, pattern_keys
 from faultline.tagging.sentences import split_sentences
 
@@ -66,3 +67,18 @@ def test_longest_match_wins(tagger):
     result = tagger.tag("The Popular Mobilisation Forces deployed.")
     assert [a.id for a in result.actors] == ["pmf"]
     assert not [e for e in result.events if e.evidence.text.lower().startswith("mobilisation")]
+
+
+def test_names_in_other_scripts_match_beside_latin_text():
+    """Folded text with letters of other scripts is matched as text, not bytes: offsets stay characters."""
+    text = "Yemen: \u0627\u0644\u062d\u0648\u062b\u064a\u0648\u0646 claimed the strike, the Houthis said."
+    result = Tagger.load().tag(text)
+    houthis = next(a for a in result.actors if a.id == "houthis")
+    assert [(m.text, text[m.start : m.end]) for m in houthis.mentions] == [
+        (
+            "\u0627\u0644\u062d\u0648\u062b\u064a\u0648\u0646",
+            "\u0627\u0644\u062d\u0648\u062b\u064a\u0648\u0646",
+        ),
+        ("Houthis", "Houthis"),
+    ]
+    assert [(m.start, m.text) for a in result.actors if a.id == "yem" for m in a.mentions] == [(0, "Yemen")]
