@@ -323,7 +323,10 @@ class EventExtractor:
             st = SentenceTokens(text, folded, start, end, self.cues.index)
             if not st.words:
                 continue
-            tok_mentions = [TokMention(*st.span(m.start, m.end), m.key) for m in sentence_mentions]
+            tok_mentions: list[TokMention] = []
+            for m in sentence_mentions:
+                first, stop = st.span(m.start, m.end)
+                tok_mentions.append(TokMention(first, stop, m.key))
             pa, pb = bisect_left(place_starts, start), bisect_left(place_starts, end)
             ctx = _Context(
                 doc_id,
