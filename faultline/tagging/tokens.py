@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
-from itertools import compress, count
 
 from faultline.tagging.normalise import fold
 
@@ -64,15 +63,16 @@ class CueIndex:
             )
             single = tuple(sorted(groups.get((0, 1), {}).get((word,), ())))
             self._index[word] = multi, single
-        self._is_anchor = frozenset(self._index).__contains__
+        self.anchor_words = frozenset(self._index)
 
-    def scan(self, ws: list[str]) -> dict[str, list[Span]]:
-        """Occurrences of each cue list in ``ws``: for each list, the longest phrase at each position."""
+    def scan(self, ws: list[str], anchors: list[int]) -> dict[str, list[Span]]:
+        """Occurrences of each cue list in ``ws``, given the positions of its anchor words (those in
+        ``anchor_words``): for each list, the longest phrase at each position."""
         found: dict[str, list[tuple[int, int]]] = {}
         index = self._index
         n = len(ws)
         taken: set[tuple[str, int]] = set()
-        for pos in compress(count(), map(self._is_anchor, ws)):
+        for pos in anchors:
             multi, single = index[ws[pos]]
             for anchor, k, phrases in multi:
                 a = pos - anchor
@@ -94,24 +94,6 @@ class CueIndex:
         return found
 
 
-def _split_words(folded: str, start: int, end: int) -> tuple[list[str], list[int]]:
-    """Words of ``folded[start:end]`` with their start offsets.
-
-    Every separator in folded text is a plain space, so splitting on " " gives the words and, where spaces
-    run together, empty strings; each piece is followed by one space, which locates the next one.
-    """
-    words: list[str] = []
-    starts: list[int] = []
-    pos = start
-    for piece in folded[start:end].split(" "):
-        if piece:
-            words.append(piece)
-            starts.append(pos)
-            pos += len(piece)
-        pos += 1
-    return words, starts
-
-
 class SentenceTokens:
     """The words of ``text[start:end]`` with offsets, clause breaks and cue occurrences."""
 
@@ -130,7 +112,22 @@ class SentenceTokens:
         self.text = text
         self.start = start
         self.end = end
-        self.words, self.starts = _split_words(folded, start, end)
+        words: list[str] = []
+        starts: list[int] = []
+        anchors: list[int] = []
+        anchor_words = cue_index.anchor_words
+        # Every separator in folded text is a plain space: splitting on " " gives the words and, where spaces
+        # run together, empty strings; each piece is followed by one space, which locates the next one.
+        pos = start
+        for piece in folded[start:end].split(" "):
+            if piece:
+                if piece in anchor_words:
+                    anchors.append(len(words))
+                words.append(piece)
+                starts.append(pos)
+                pos += len(piece)
+            pos += 1
+        self.words, self.starts = words, starts
         n = len(self.words)
         breaks = [False] * n
         marks: list[int] = []
@@ -144,7 +141,7 @@ class SentenceTokens:
                 marks.append(k)
         self.breaks = breaks
         self._marks = marks
-        self.cues = cue_index.scan(self.words)
+        self.cues = cue_index.scan(words, anchors)
 
     def __len__(self) -> int:
         return len(self.words)
