@@ -8,15 +8,13 @@ of the sentence; clause-breaking punctuation (comma, semicolon, colon, dash, bra
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 
 from faultline.tagging.normalise import fold
 
-# Clause-breaking punctuation: , ; : [ ] and dashes, a hyphen only between spaces (" - "). Written as
-# alternatives that each start with one character, so that a search skips ahead to those characters.
-_CLAUSE_MARK = re.compile(r",|;|:|\[|\]|\u2014|\u2013|-(?<= -)(?= )")
+# Clause-breaking punctuation: , ; : [ ] and dashes; a hyphen only between spaces (" - ").
+_CLAUSE_MARKS = frozenset(",;:[]\u2014\u2013")
 
 Span = tuple[int, int]
 #: Phrases of one length sharing an anchor word at one place: (anchor's place, length, {phrase: list names}).
@@ -114,31 +112,33 @@ class SentenceTokens:
         self.end = end
         words: list[str] = []
         starts: list[int] = []
-        anchors: list[int] = []
+        anchors: list[int] = []  # positions of words that may anchor a cue phrase
+        breaks: list[bool] = []
+        marks: list[int] = []
         anchor_words = cue_index.anchor_words
         # Every separator in folded text is a plain space: splitting on " " gives the words and, where spaces
-        # run together, empty strings; each piece is followed by one space, which locates the next one.
-        pos = start
+        # run together, empty strings; each piece is followed by one space, which locates the next one. The
+        # original text between two words (most often one space) holds any clause-breaking punctuation.
+        pos = prev_end = start
         for piece in folded[start:end].split(" "):
             if piece:
+                k = len(words)
+                if pos - prev_end > 1 or (pos > prev_end and text[prev_end] != " "):
+                    gap = text[prev_end:pos]
+                    broken = not _CLAUSE_MARKS.isdisjoint(gap) or " - " in gap
+                    if broken:
+                        marks.append(k)
+                else:
+                    broken = False
+                breaks.append(broken)
                 if piece in anchor_words:
-                    anchors.append(len(words))
+                    anchors.append(k)
                 words.append(piece)
                 starts.append(pos)
                 pos += len(piece)
+                prev_end = pos
             pos += 1
         self.words, self.starts = words, starts
-        n = len(self.words)
-        breaks = [False] * n
-        marks: list[int] = []
-        for m in _CLAUSE_MARK.finditer(text, start, end):
-            at = m.start()
-            if at == start and text[at] == "-":
-                continue  # a list marker: its space lies before the sentence
-            k = bisect_left(self.starts, at)
-            if k < n and not breaks[k]:
-                breaks[k] = True
-                marks.append(k)
         self.breaks = breaks
         self._marks = marks
         self.cues = cue_index.scan(words, anchors)
