@@ -23,6 +23,8 @@ _PARTICLES = r"(?:al|el|bin|ibn|bint|abu|abd|de|del|della|van|von|der|den|da|di|
 _WORD = r"[A-Z\u00c0-\u00de][\w'\u2019\-]*"
 NAME = rf"(?:{_PARTICLES}[\s\-])?{_WORD}(?:\s+(?:{_PARTICLES}[\s\-]+)?{_WORD}){{0,4}}"
 _NAME_AT = re.compile(rf"\s*({NAME})")
+_NON_SPACE = re.compile(r"\S")
+_ARTICLES = ("the", "a", "an")
 _AS_NAME = re.compile(rf"[^,;.\u2014\n]{{0,80}}?\bas\s+({NAME})")
 _NAME_BEFORE_ROLE = re.compile(rf"({NAME}),\s+[^,;:()\u2014\n]{{0,100}}$")
 _NOT_NAMES = frozenset(
@@ -274,9 +276,19 @@ def _mention_at(mentions: list, offset: int, text: str, skip_article: bool = Fal
     if i >= len(mentions):
         return None
     start, _, key = mentions[i]
-    gap = text[offset:start].strip().lower()
-    if gap == "" or (skip_article and gap in ("the", "a", "an")):
+    word = _NON_SPACE.search(text, offset, start)  # the gap is read only up to its first word
+    if word is None:
         return key
+    if skip_article:
+        at = word.start()
+        for article in _ARTICLES:
+            after = at + len(article)
+            if (
+                text[at:after].lower() == article
+                and after <= start
+                and _NON_SPACE.search(text, after, start) is None
+            ):
+                return key
     return None
 
 
