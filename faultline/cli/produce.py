@@ -65,13 +65,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     kafka.add_argument("--delivery-timeout", type=float, default=PublishOptions().delivery_timeout_ms / 1000,
                        metavar="SECONDS", help="how long the client retries an article while the broker is away; "
                                                "what is not acknowledged by then is resent by the next poll")
-    kafka.add_argument("--recover-window", type=float, default=ProducerConfig().recover_window, metavar="SECONDS",
+    kafka.add_argument("--recover-window", type=_not_negative, default=ProducerConfig().recover_window,
+                       metavar="SECONDS",
                        help="at start-up, read this much of the raw topic's recent past for articles published "
                             "just before the last exit whose seen-marks were lost (0: off)")
-    kafka.add_argument("--seen-retention", type=float, default=ProducerConfig().seen_retention / 86400, metavar="DAYS",
+    kafka.add_argument("--seen-retention", type=_not_negative, default=ProducerConfig().seen_retention / 86400,
+                       metavar="DAYS",
                        help="forget article marks older than this (a feed listing such an article again publishes "
                             "it once more, under the same id; 0: keep for ever)")
     p.set_defaults(func=run)
+
+
+def _not_negative(value: str) -> float:
+    """A number of seconds or days that may be 0 but not negative (argparse names the option in its error)."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {value}")
+    return number
 
 
 def config_from_args(args, settings) -> ProducerConfig:
