@@ -176,7 +176,9 @@ def prefer_sources() -> None:
         return
     loaded = [m for m in state.modules if m in sys.modules]
     if loaded:
-        raise RuntimeError(f"prefer_sources() called after the compiled tagger was imported: {', '.join(loaded)}")
+        raise RuntimeError(
+            f"prefer_sources() called after the compiled tagger was imported: {', '.join(loaded)}"
+        )
     _route(state.sources)
     _state = Assessment("pure", "sources preferred by prefer_sources()", state.modules, (), state.sources)
 
